@@ -1,1 +1,36 @@
-"""workbench."""
+"""workbench: read conflict reports, tag who did what to whom, where and when, and chart it.
+
+The public surface is what this module re-exports; everything else is an implementation
+detail. Tables are pandas DataFrames whose columns are defined in ``workbench.schema``.
+"""
+
+from workbench.config import BUILD_DIR, SEEDS_DIR
+from workbench.errors import (
+    CorrectionError,
+    ModelError,
+    ReportError,
+    StoreError,
+    WorkbenchError,
+)
+from workbench.extraction import extract, resolve, scorer_records
+from workbench.mentions import tag_reports
+from workbench.pipeline import PIPELINE_VERSION, load_pipeline
+from workbench.reports import read_report, read_reports
+
+__all__ = [
+    "BUILD_DIR",
+    "CorrectionError",
+    "ModelError",
+    "PIPELINE_VERSION",
+    "ReportError",
+    "SEEDS_DIR",
+    "StoreError",
+    "WorkbenchError",
+    "extract",
+    "load_pipeline",
+    "read_report",
+    "read_reports",
+    "resolve",
+    "scorer_records",
+    "tag_reports",
+]

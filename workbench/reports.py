@@ -41,6 +41,8 @@ FORMATS = {
 MAX_REPORT_BYTES = 10_000_000
 #: Largest collection file (json, jsonl, csv).
 MAX_COLLECTION_BYTES = 500_000_000
+#: Fewer words than this after main-text extraction means the page held no article.
+MIN_HTML_WORDS = 5
 #: Record field names tried in order for each report field (json, jsonl, csv).
 DEFAULT_FIELDS: dict[str, tuple[str, ...]] = {
     "title": ("title", "headline", "name"),
@@ -236,6 +238,8 @@ def _read_html(path: Path, text: str) -> dict[str, Any]:
         lines = lines[1:]
     if not title and lines:
         title, lines = lines[0], lines[1:]
+    if sum(len(line.split()) for line in lines) < MIN_HTML_WORDS:
+        raise ReportError(path, "no readable article text in HTML")
     meta = {"date": doc.date, "url": doc.url, "byline": doc.author, **_html_meta(text)}
     return _row(path, "html", meta, title, "\n\n".join(lines))
 
