@@ -36,7 +36,7 @@ lint: setup
 
 test: setup browser lint
 	$(BIN)/pytest -q
-	$(BIN)/pytest -q --nbval-lax --sanitize-with tests/nbval_sanitize.cfg notebooks
+	$(BIN)/pytest -q --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg notebooks
 
 lab: setup
 	$(BIN)/jupyter lab notebooks

@@ -134,9 +134,12 @@ def test_bad_files_are_named_and_good_ones_still_read(tmp_path):
     for name, data in BAD_FILES.items():
         if data is not None:
             (tmp_path / name).write_bytes(data)
-    (tmp_path / "latin.txt").write_bytes("Caf\xe9 attack\n\nMilitants hit a caf\xe9.".encode("cp1252"))
+    (tmp_path / "latin.txt").write_bytes(
+        "Caf\xe9 attack\n\nMilitants hit a caf\xe9.".encode("cp1252")
+    )
     reports, problems = read_reports(tmp_path)
-    reasons = dict(zip(problems.path.map(lambda p: Path(p.split("#")[0]).name), problems.reason))
+    names = problems.path.map(lambda p: Path(p.split("#")[0]).name)
+    reasons = dict(zip(names, problems.reason, strict=True))
     assert "good.txt" in set(reports.path.map(lambda p: Path(p).name))
     assert reports.set_index("format").loc["txt"].shape  # read at least one txt
     assert "café" in " ".join(reports.body)
@@ -186,7 +189,9 @@ def test_missing_path_is_a_problem_not_a_crash(tmp_path):
 
 
 @pytest.mark.parametrize("suffix", FORMAT_SUFFIXES)
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=st.binary(max_size=600))
 def test_random_bytes_raise_only_report_error(tmp_path, suffix, data):
     path = tmp_path / f"random{suffix}"
@@ -200,7 +205,9 @@ def test_random_bytes_raise_only_report_error(tmp_path, suffix, data):
 
 
 @pytest.mark.parametrize("suffix", FORMAT_SUFFIXES)
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(text=st.text(max_size=400))
 def test_random_text_raises_only_report_error(tmp_path, suffix, text):
     path = tmp_path / f"random{suffix}"

@@ -13,6 +13,7 @@ from workbench.errors import (
     WorkbenchError,
 )
 from workbench.extraction import extract, resolve, scorer_records
+from workbench.highlight import highlight_html, report_html, show_report
 from workbench.mentions import tag_reports
 from workbench.pipeline import PIPELINE_VERSION, load_pipeline
 from workbench.reports import read_report, read_reports
@@ -27,10 +28,13 @@ __all__ = [
     "StoreError",
     "WorkbenchError",
     "extract",
+    "highlight_html",
     "load_pipeline",
     "read_report",
     "read_reports",
+    "report_html",
     "resolve",
     "scorer_records",
+    "show_report",
     "tag_reports",
 ]

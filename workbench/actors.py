@@ -15,6 +15,7 @@ import pandas as pd
 
 from workbench import schema
 from workbench.gazetteer import alias_index, load_demonyms, load_gazetteer
+from workbench.pipeline import HOME_FORCES_ID
 from workbench.text import fold
 
 #: Head words that suggest an ACLED-style type for an actor not in the gazetteer.
@@ -71,8 +72,12 @@ def resolve_actors(
             form_to_id.setdefault(key, eid)
     alias_ids = _alias_index()
     resolved = []
-    for key, eid in zip(texts, ids, strict=True):
-        if not eid or eid.startswith("new:"):
+    reports = mentions.loc[is_actor, "report_id"]
+    for key, eid, report_id in zip(texts, ids, reports, strict=True):
+        if eid == HOME_FORCES_ID:
+            country = report_countries.get(report_id)
+            eid = _forces_of(country) if country else f"new:{key}"
+        elif not eid or eid.startswith("new:"):
             eid = form_to_id.get(key) or alias_ids.get(key) or _merge_new(eid, key, form_to_id)
         resolved.append(eid)
     mentions.loc[is_actor, "entity_id"] = resolved
@@ -88,6 +93,15 @@ def resolve_actors(
         for e, r in zip(resolved, mentions.loc[is_actor, "report_id"], strict=True)
     ]
     return mentions, _actor_table(mentions[is_actor], info)
+
+
+def _forces_of(code: str) -> str:
+    """The gazetteer id of a country's state forces, else ``forces:<ISO>``."""
+    table = load_demonyms()
+    ids = table.state_forces_actor_id[
+        (table.country_code == code) & (table.state_forces_actor_id != "")
+    ]
+    return ids.iloc[0] if len(ids) else f"forces:{code}"
 
 
 def _merge_new(eid: str, key: str, form_to_id: dict[str, str]) -> str:
@@ -128,7 +142,9 @@ def _actor_table(mentions: pd.DataFrame, info: dict[str, dict]) -> pd.DataFrame:
             }
         )
     table = schema.conform(rows, "actors")
-    return table.sort_values(["n_mentions", "canonical"], ascending=[False, True], ignore_index=True)
+    return table.sort_values(
+        ["n_mentions", "canonical"], ascending=[False, True], ignore_index=True
+    )
 
 
 def _new_actor(eid: str, name: str) -> dict:

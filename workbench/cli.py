@@ -11,7 +11,6 @@ import sys
 
 from workbench.errors import WorkbenchError
 
-
 #: Columns the ``read --format table`` view shows (the full table goes to jsonl/csv).
 READ_TABLE_COLUMNS = ["path", "format", "title", "dateline_place", "source_outlet", "published"]
 

@@ -81,7 +81,7 @@ def scorer_records(tables: dict[str, pd.DataFrame]) -> list[dict[str, Any]]:
     for report in reports.itertuples():
         m = mentions[mentions.report_id == report.report_id]
         actors = []
-        for eid, group in m[m.kind == "actor"].groupby("entity_id", sort=False):
+        for _, group in m[m.kind == "actor"].groupby("entity_id", sort=False):
             actors.append(
                 {
                     "canonical": group.canonical.iloc[0],
@@ -109,8 +109,12 @@ def scorer_records(tables: dict[str, pd.DataFrame]) -> list[dict[str, Any]]:
                 "locations": locations,
                 "events": [],
                 "published": None if pd.isna(published) else published.strftime("%Y-%m-%d"),
-                "dateline_place": report.dateline_place if isinstance(report.dateline_place, str) else None,
-                "source_outlet": report.source_outlet if isinstance(report.source_outlet, str) else None,
+                "dateline_place": report.dateline_place
+                if isinstance(report.dateline_place, str)
+                else None,
+                "source_outlet": report.source_outlet
+                if isinstance(report.source_outlet, str)
+                else None,
             }
         )
     return out

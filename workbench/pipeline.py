@@ -49,6 +49,10 @@ FORCE_MODIFIERS = {
     "federal", "national", "regular", "elite", "border", "riot", "defense", "defence",
     "operations", "counterterrorism", "counter-terrorism", "coalition", "allied", "local",
 }  # fmt: skip
+#: "security forces" with no demonym: the forces of the country the report is about.
+GENERIC_FORCE_MODIFIERS = {"security", "government", "state", "regime", "army", "military"}
+#: Entity id of such forces until ``actors.resolve_actors`` knows the report's country.
+HOME_FORCES_ID = "forces:?"
 #: "<demonym>-backed Y": the demonym supports Y; it is not an actor of the event.
 SUPPORT_WORDS = {"backed", "supported", "sponsored", "funded", "armed", "allied", "aligned"}
 #: Head nouns that make an unknown ORG/NORP span an armed or political actor.
@@ -191,6 +195,8 @@ class MentionTagger:
         dem = {"LOWER": {"IN": lowers}}
         mod = {"LOWER": {"IN": sorted(FORCE_MODIFIERS)}, "OP": "*"}
         self.matcher.add("FORCES", [[dem, mod, {"LOWER": {"IN": sorted(FORCE_NOUNS)}}]])
+        generic = {"LOWER": {"IN": sorted(GENERIC_FORCE_MODIFIERS)}}
+        self.matcher.add("HOME_FORCES", [[generic, {"LOWER": {"IN": ["forces", "force"]}}]])
         backer = {"LOWER": {"IN": sorted(SUPPORT_WORDS)}}
         self.matcher.add("SUPPORT", [[dem, {"ORTH": "-"}, backer], [dem, backer]])
         feature = {"LOWER": {"IN": sorted(PLACE_FEATURES)}}
@@ -246,6 +252,11 @@ class MentionTagger:
                 continue
             country, forces = self.demonyms.get(fold(doc[start].text), ("", ""))
             actor_id = forces or f"forces:{country}"
+            if rule == "HOME_FORCES":
+                # "security forces" with no country named: the report's country, in resolve.
+                if start == 0 or fold(doc[start - 1].text) not in self.demonyms:
+                    out.append(_span(doc, start, end, "ACTOR", HOME_FORCES_ID, "pattern", 0.7))
+                continue
             if rule == "SUPPORT":
                 out.append(_span(doc, start, start + 1, "SUPPORTER", actor_id, "demonym", 0.97))
             elif end - start >= 3 and all(t.is_title for t in doc[start:end]):

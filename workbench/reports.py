@@ -223,7 +223,9 @@ def _read_text(path: Path, text: str) -> dict[str, Any]:
         for pattern, repl in _MD_INLINE:
             text = pattern.sub(repl, text)
     title, _, body = text.partition("\n")
-    return _row(path, "md" if path.suffix.lower() in (".md", ".markdown") else "txt", meta, title, body)
+    return _row(
+        path, "md" if path.suffix.lower() in (".md", ".markdown") else "txt", meta, title, body
+    )
 
 
 def _read_html(path: Path, text: str) -> dict[str, Any]:
@@ -274,7 +276,9 @@ def _read_records(
             problems.append(record)
             continue
         if not isinstance(record, Mapping):
-            problems.append(ReportError(where, f"record is a {type(record).__name__}, not an object"))
+            problems.append(
+                ReportError(where, f"record is a {type(record).__name__}, not an object")
+            )
             continue
         got = {key: _field(record, key, fields) for key in DEFAULT_FIELDS}
         body = got.pop("body")
@@ -290,7 +294,9 @@ def _read_records(
         except ReportError as exc:
             problems.append(exc)
     if not rows and len(problems) > 1 and len({p.reason for p in problems}) == 1:
-        problems = [ReportError(path, f"no report records: all {len(problems)} {problems[0].reason}")]
+        problems = [
+            ReportError(path, f"no report records: all {len(problems)} {problems[0].reason}")
+        ]
     return rows, problems
 
 
@@ -318,7 +324,10 @@ def _records(path: Path, text: str, fmt: str) -> Iterator[tuple[int, Any]]:
             reader = csv.DictReader(io.StringIO(text, newline=""))
             for n, row in enumerate(reader, 1):
                 if None in row:
-                    yield n, ReportError(f"{path}#{n}", "malformed CSV row: more cells than columns")
+                    yield (
+                        n,
+                        ReportError(f"{path}#{n}", "malformed CSV row: more cells than columns"),
+                    )
                 else:
                     yield n, row
         except csv.Error as exc:

@@ -203,3 +203,25 @@ def conform(df: pd.DataFrame | list[dict], table: str) -> pd.DataFrame:
         else:
             out[col] = df[col].astype(dtype)
     return pd.DataFrame(out, index=df.index).reset_index(drop=True)
+
+
+#: One colour per actor type, shared by every chart and the highlighted report view.
+ACTOR_TYPE_COLORS: dict[str, str] = {
+    "state_force": "#1f77b4",
+    "rebel_group": "#d62728",
+    "political_militia": "#ff7f0e",
+    "identity_militia": "#8c564b",
+    "coalition_or_foreign_force": "#9467bd",
+    "government_or_official": "#17becf",
+    "civilians": "#2ca02c",
+    "protesters": "#bcbd22",
+    "international_org": "#e377c2",
+    "other": "#7f7f7f",
+}
+#: Colours of the other mention kinds in the highlighted view.
+KIND_COLORS: dict[str, str] = {
+    "place": "#c7e9c0",
+    "date": "#fdd0a2",
+    "person": "#dadaeb",
+    "supporter": "#f2f2f2",
+}

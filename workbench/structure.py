@@ -14,12 +14,8 @@ import pandas as pd
 
 from workbench.text import fold
 
-_MONTH = (
-    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"  # Dec, Dec., December
-)
-_DATE_TEXT = (
-    rf"(?:{_MONTH}\s+\d{{1,2}}(?:,\s*\d{{4}})?|\d{{1,2}}\s+{_MONTH}(?:\s+\d{{4}})?|\d{{1,2}}/\d{{1,2}}/\d{{4}})"
-)
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"  # Dec, Dec., December
+_DATE_TEXT = rf"(?:{_MONTH}\s+\d{{1,2}}(?:,\s*\d{{4}})?|\d{{1,2}}\s+{_MONTH}(?:\s+\d{{4}})?|\d{{1,2}}/\d{{1,2}}/\d{{4}})"
 DATELINE_PATTERN = re.compile(
     rf"""^(?P<place>[A-Z][A-Z'’.\-]+(?:\s+[A-Z][A-Z'’.\-]+){{0,3}})?     # HASAKAH, SOUTHWEST ASIA
     (?:,\s*(?P<region>(?:[A-Z]\.)+|[A-Z][a-z]+\.?(?:\s[A-Z][a-z]+\.?)?))?  # , Fla. / , D.C. / , Germany
