@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup demo test lint lab browser clean
+.PHONY: setup demo test lint lab browser clean vendor render notebooks
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,28 @@ $(CHROMIUM):
 
 browser: $(CHROMIUM)
 
+# The widget HTML manager and require.js, inlined into every rendered page (workbench/render.py),
+# from the npm registry at pinned versions; re-run after changing them (`rm -rf build/vendor`).
+VENDOR := build/vendor
+NPM_PACKAGES := @jupyter-widgets/html-manager@1.0.15 requirejs@2.3.8
+
+$(VENDOR)/.stamp:
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/html-manager $(VENDOR)/requirejs
+	npm pack --silent --pack-destination $(VENDOR) $(NPM_PACKAGES)
+	tar -xzf $(VENDOR)/jupyter-widgets-html-manager-*.tgz -C $(VENDOR)/html-manager --strip-components=1
+	tar -xzf $(VENDOR)/requirejs-*.tgz -C $(VENDOR)/requirejs --strip-components=1
+	touch $@
+
+vendor: $(VENDOR)/.stamp
+
+# Every notebooks/NN-*.ipynb as one offline HTML page under build/html/.
+render: setup vendor
+	$(BIN)/workbench render
+
+# Execute every notebook in place, strip volatile metadata, and list style problems.
+notebooks: setup
+	$(BIN)/workbench notebooks
+
 demo: setup
 	$(BIN)/workbench read seeds --format table
 	@echo "outputs are under build/"
@@ -34,7 +56,7 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: setup browser lint
+test: setup browser vendor lint
 	$(BIN)/pytest -q
 	$(BIN)/pytest -q --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg notebooks
 

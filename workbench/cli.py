@@ -76,6 +76,45 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_render(args: argparse.Namespace) -> int:
+    from workbench.render import HTML_DIR, render_notebooks
+
+    for page in render_notebooks(args.notebooks or None, out_dir=args.out or HTML_DIR):
+        print(f"{page}  ({page.stat().st_size / 1e6:.1f} MB, works offline)")
+    return 0
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    import os
+    import subprocess
+    from pathlib import Path
+
+    from workbench.render import DEFAULT_SERVE_NOTEBOOK, RENDER_PLOTLY_RENDERER, voila_command
+
+    notebook = Path(args.notebook or DEFAULT_SERVE_NOTEBOOK)
+    if not notebook.is_file():
+        raise WorkbenchError(f"{notebook}: no such notebook; pass one, e.g. notebooks/01-*.ipynb")
+    print(f"serving {notebook} at http://127.0.0.1:{args.port}/ (Ctrl-C stops)", file=sys.stderr)
+    env = {**os.environ, "PLOTLY_RENDERER": RENDER_PLOTLY_RENDERER}
+    try:
+        return subprocess.call(voila_command(notebook, port=args.port), env=env)
+    except KeyboardInterrupt:
+        return 0
+
+
+def _cmd_notebooks(args: argparse.Namespace) -> int:
+    from workbench.notebooks import check_notebook_style, find_notebooks, refresh_notebook
+
+    problems = []
+    for path in args.notebooks or find_notebooks():
+        if not args.check_only:
+            print(f"executed and cleaned {refresh_notebook(path)}", file=sys.stderr)
+        problems += check_notebook_style(path)
+    for problem in problems:
+        print(problem)
+    return 1 if problems else 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="workbench", description="Read, tag and chart conflict reports."
@@ -106,6 +145,21 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--out", help="write here instead of standard output")
     p.set_defaults(func=_cmd_extract)
+
+    p = sub.add_parser("render", help="run notebooks and write each as one offline HTML page")
+    p.add_argument("notebooks", nargs="*", help="notebooks (default: notebooks/NN-*.ipynb)")
+    p.add_argument("--out", help="folder for the pages (default: build/html/)")
+    p.set_defaults(func=_cmd_render)
+
+    p = sub.add_parser("serve", help="share a notebook as a live Voila app, code hidden")
+    p.add_argument("notebook", nargs="?", help="default: notebooks/03-actor-involvement.ipynb")
+    p.add_argument("--port", type=int, default=8866)
+    p.set_defaults(func=_cmd_serve)
+
+    p = sub.add_parser("notebooks", help="execute notebooks in place, clean them, check style")
+    p.add_argument("notebooks", nargs="*", help="notebooks (default: notebooks/NN-*.ipynb)")
+    p.add_argument("--check-only", action="store_true", help="only list style problems")
+    p.set_defaults(func=_cmd_notebooks)
 
     return parser
 

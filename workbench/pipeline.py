@@ -49,6 +49,11 @@ FORCE_MODIFIERS = {
     "federal", "national", "regular", "elite", "border", "riot", "defense", "defence",
     "operations", "counterterrorism", "counter-terrorism", "coalition", "allied", "local",
 }  # fmt: skip
+#: Verbs whose subject, when it is a country, acts through its forces.
+MILITARY_VERBS = {
+    "strike", "conduct", "attack", "bomb", "launch", "shell", "raid", "kill", "target",
+    "deploy", "invade", "seize", "capture", "fire", "shoot", "destroy", "intercept",
+}  # fmt: skip
 #: "security forces" with no demonym: the forces of the country the report is about.
 GENERIC_FORCE_MODIFIERS = {"security", "government", "state", "regime", "army", "military"}
 #: Entity id of such forces until ``actors.resolve_actors`` knows the report's country.
@@ -190,6 +195,10 @@ class MentionTagger:
             fold(r.demonym): (r.country_code, r.state_forces_actor_id)
             for r in demonyms.itertuples()
         }
+        self.countries = {
+            fold(r.country): (r.country_code, r.state_forces_actor_id)
+            for r in demonyms.itertuples()
+        }
         lowers = sorted({d.lower() for d in demonyms.demonym})
         self.matcher = Matcher(nlp.vocab)
         dem = {"LOWER": {"IN": lowers}}
@@ -240,6 +249,13 @@ class MentionTagger:
         kind = _KIND_OF_LABEL.get(label)
         if kind is None:
             return []
+        if label == "GPE" and _acts_militarily(ent):
+            bare = key.removeprefix("the ")
+            code, forces = self.countries.get(bare) or self.demonyms.get(bare) or ("", "")
+            if code:
+                return [
+                    _span(doc, ent.start, ent.end, "ACTOR", forces or f"forces:{code}", "role", 0.8)
+                ]
         source = "dateline" if ent.start_char == 0 and label == "GPE" else "ner"
         return [_span(doc, ent.start, ent.end, kind, "", source, 0.8)]
 
@@ -340,7 +356,7 @@ def _place_word(token) -> bool:
 def _span(
     doc: Doc, start: int, end: int, label: str, kb_id: str, source: str, conf: float
 ) -> _Found:
-    if label == "PLACE" and doc[start].lower_ == "the" and end - start > 1:
+    if label in ("PLACE", "ACTOR") and doc[start].lower_ == "the" and end - start > 1:
         start += 1
     return Span(doc, start, end, label=label, kb_id=kb_id or ""), source, conf
 
@@ -392,6 +408,22 @@ def _trim_long(long: str, short: str) -> str | None:
     if best and best.lower().startswith("the "):
         best = best[4:]
     return best
+
+
+def _acts_militarily(ent: Span) -> bool:
+    """A country named as the subject of a military verb ("the U.S. conducted strikes")
+    is acting through its forces; a country that condemns or welcomes is not."""
+    token = ent.root
+    while token.dep_ == "conj" and token.head is not token:
+        token = token.head
+    if (
+        token.dep_ not in ("nsubj", "compound")
+        or token.dep_ == "compound"
+        and token.head.dep_ != "nsubj"
+    ):
+        return False
+    verb = token.head if token.dep_ == "nsubj" else token.head.head
+    return verb.lemma_.lower() in MILITARY_VERBS
 
 
 def _looks_like_actor(span: Span) -> bool:
