@@ -46,6 +46,8 @@ def resolve(reports: pd.DataFrame, mentions: pd.DataFrame) -> dict[str, pd.DataF
     mentions, places = resolve_places(mentions, reports)
     mentions, dates = build_dates(mentions, reports)
     mentions, actors = resolve_actors(mentions, report_countries=report_countries(mentions, places))
+    persons = mentions.kind == "person"
+    mentions.loc[persons, "canonical"] = mentions.loc[persons, "text"]
     return {
         "reports": reports,
         "mentions": schema.conform(mentions, "mentions"),

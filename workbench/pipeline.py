@@ -49,6 +49,11 @@ FORCE_MODIFIERS = {
     "federal", "national", "regular", "elite", "border", "riot", "defense", "defence",
     "operations", "counterterrorism", "counter-terrorism", "coalition", "allied", "local",
 }  # fmt: skip
+#: Words that tie a person to the actor named after them.
+ROLE_WORDS = {
+    "spokesman", "spokeswoman", "spokesperson", "commander", "leader", "chief", "head",
+    "official", "minister", "general", "officer", "member", "director", "envoy", "secretary",
+}  # fmt: skip
 #: Verbs whose subject, when it is a country, acts through its forces.
 MILITARY_VERBS = {
     "strike", "conduct", "attack", "bomb", "launch", "shell", "raid", "kill", "target",
@@ -223,7 +228,7 @@ class MentionTagger:
             found.extend(self._from_ent(doc, ent))
         found.extend(self._pattern_spans(doc))
         found.extend(self._alias_spans(doc, found))
-        kept = _dedupe(found)
+        kept = _link_persons(_dedupe(found))
         for span, source, conf in kept:
             span._.wb_source = source
             span._.wb_confidence = conf
@@ -408,6 +413,23 @@ def _trim_long(long: str, short: str) -> str | None:
     if best and best.lower().startswith("the "):
         best = best[4:]
     return best
+
+
+def _link_persons(kept: list[_Found]) -> list[_Found]:
+    """Give a person the actor they speak or act for, when the text says so right after
+    the name ("Col. Ryan Dillon, spokesman for the coalition")."""
+    out = []
+    for i, (span, source, conf) in enumerate(kept):
+        if span.label_ == "PERSON":
+            for other, _, _ in kept[i + 1 : i + 4]:
+                between = span.doc[span.end : other.start]
+                if other.label_ != "ACTOR" or other.sent != span.sent or len(between) > 8:
+                    continue
+                if any(t.lower_ in ROLE_WORDS for t in between):
+                    span = Span(span.doc, span.start, span.end, label="PERSON", kb_id=other.kb_id_)
+                break
+        out.append((span, source, conf))
+    return out
 
 
 def _acts_militarily(ent: Span) -> bool:

@@ -104,7 +104,7 @@ COLUMNS: dict[str, dict[str, str]] = {
         "text": TEXT,  # == body[start:end]
         "kind": TEXT,  # one of MENTION_KINDS
         "label": TEXT,  # spaCy / workbench label, e.g. ACTOR, GPE, DATE, PERSON
-        "entity_id": TEXT,  # actor_id, place_id or ISO date; links to actors/places
+        "entity_id": TEXT,  # actor_id, place_id or ISO date; for a person, the actor they speak for
         "canonical": TEXT,  # canonical actor / place name, resolved date
         "actor_type": TEXT,  # ACTOR_TYPES, for kind actor/supporter
         "source": TEXT,  # how it was found: gazetteer, alias, demonym, ner, dateline, ...
