@@ -15,7 +15,7 @@ import pandas as pd
 
 from workbench import schema
 from workbench.gazetteer import alias_index, load_demonyms, load_gazetteer
-from workbench.pipeline import HOME_FORCES_ID
+from workbench.pipeline import COALITION_ID, HOME_FORCES_ID
 from workbench.text import fold
 
 #: Head words that suggest an ACLED-style type for an actor not in the gazetteer.
@@ -80,6 +80,7 @@ def resolve_actors(
         elif not eid or eid.startswith("new:"):
             eid = form_to_id.get(key) or alias_ids.get(key) or _merge_new(eid, key, form_to_id)
         resolved.append(eid)
+    resolved = _resolve_in_report(resolved, texts.tolist(), reports.tolist(), report_countries)
     mentions.loc[is_actor, "entity_id"] = resolved
     # A new actor's canonical name: its longest surface form.
     canon: dict[str, str] = {}
@@ -93,6 +94,46 @@ def resolve_actors(
         for e, r in zip(resolved, mentions.loc[is_actor, "report_id"], strict=True)
     ]
     return mentions, _actor_table(mentions[is_actor], info)
+
+
+def _resolve_in_report(
+    ids: list[str], keys: list[str], reports: list[str], report_countries: dict[str, str]
+) -> list[str]:
+    """Second pass, one report at a time: a bare "coalition" becomes the coalition the
+    report names (else the one whose theatre is the report's country), and a short form
+    that begins a longer actor's name in the report ("al-Qa'ida" in a report about
+    "al-Qa'ida in the Arabian Peninsula") joins that actor."""
+    known = _known_actors()
+    theatres = _theatres()
+    out = list(ids)
+    by_report: dict[str, list[int]] = {}
+    for i, report_id in enumerate(reports):
+        by_report.setdefault(report_id, []).append(i)
+    for report_id, rows in by_report.items():
+        named = [out[i] for i in rows if out[i] != COALITION_ID]
+        coalition = next(
+            (e for e in named if e in known and "coalition" in fold(known[e]["canonical"])), None
+        ) or theatres.get(report_countries.get(report_id, ""))
+        longer = {keys[i]: out[i] for i in rows if len(keys[i].split()) >= 3}
+        for i in rows:
+            if out[i] == COALITION_ID:
+                out[i] = coalition or "new:coalition"
+                continue
+            for form, eid in longer.items():
+                if eid != out[i] and form.startswith(keys[i] + " ") and len(keys[i]) > 3:
+                    out[i] = eid
+                    break
+    return out
+
+
+@cache
+def _theatres() -> dict[str, str]:
+    """ISO code -> the coalition a bare "the coalition" means there (gazetteer ``theatre``)."""
+    out: dict[str, str] = {}
+    for row in load_gazetteer().itertuples():
+        for code in filter(None, row.theatre.split("|")):
+            out.setdefault(code, row.actor_id)
+    return out
 
 
 def _forces_of(code: str) -> str:

@@ -29,7 +29,10 @@ GAZETTEER_COLUMNS = [
     "country",
     "scope",
     "source",
+    "theatre",  # ISO codes where a bare "the coalition" means this actor (optional)
 ]
+#: Columns a user gazetteer may leave out.
+OPTIONAL_COLUMNS = ["case_sensitive_aliases", "acled_inter", "scope", "theatre"]
 #: Columns of ``demonyms.csv``.
 DEMONYM_COLUMNS = ["demonym", "country", "country_code", "state_forces_actor_id"]
 
@@ -87,6 +90,9 @@ def _read_csv(path: Path, columns: list[str]) -> pd.DataFrame:
         table = pd.read_csv(path, dtype=str, keep_default_na=False, comment=None)
     except (OSError, ValueError, pd.errors.ParserError) as exc:
         raise WorkbenchError(f"{path}: cannot read gazetteer: {exc}") from None
+    for col in OPTIONAL_COLUMNS:
+        if col in columns and col not in table.columns:
+            table[col] = ""
     missing = [c for c in columns if c not in table.columns]
     if missing:
         raise WorkbenchError(f"{path}: gazetteer lacks columns {', '.join(missing)}")

@@ -49,6 +49,12 @@ FORCE_MODIFIERS = {
     "federal", "national", "regular", "elite", "border", "riot", "defense", "defence",
     "operations", "counterterrorism", "counter-terrorism", "coalition", "allied", "local",
 }  # fmt: skip
+#: Verbs of statements: their subject is the author, not an actor of the events.
+STATEMENT_VERBS = {
+    "condemn", "urge", "call", "welcome", "commend", "applaud", "denounce", "deplore",
+    "reiterate", "mourn", "extend", "encourage", "express", "stand", "remain", "join",
+    "offer", "salute", "note", "recognize", "recognise", "reaffirm", "support",
+}  # fmt: skip
 #: Words that tie a person to the actor named after them.
 ROLE_WORDS = {
     "spokesman", "spokeswoman", "spokesperson", "commander", "leader", "chief", "head",
@@ -60,9 +66,11 @@ MILITARY_VERBS = {
     "deploy", "invade", "seize", "capture", "fire", "shoot", "destroy", "intercept",
 }  # fmt: skip
 #: "security forces" with no demonym: the forces of the country the report is about.
-GENERIC_FORCE_MODIFIERS = {"security", "government", "state", "regime", "army", "military"}
+GENERIC_FORCE_MODIFIERS = {"security", "government", "state", "regime"}
 #: Entity id of such forces until ``actors.resolve_actors`` knows the report's country.
 HOME_FORCES_ID = "forces:?"
+#: Entity id of a bare "coalition" until ``actors.resolve_actors`` knows the theatre.
+COALITION_ID = "coalition:?"
 #: "<demonym>-backed Y": the demonym supports Y; it is not an actor of the event.
 SUPPORT_WORDS = {"backed", "supported", "sponsored", "funded", "armed", "allied", "aligned"}
 #: Head nouns that make an unknown ORG/NORP span an armed or political actor.
@@ -82,6 +90,9 @@ PLACE_FEATURES = {
 }  # fmt: skip
 #: Prepositions after which an untagged proper noun is taken as a place (low confidence).
 LOCATIVE_PREPOSITIONS = {"in", "near", "around", "toward", "towards", "outside", "into", "at"}
+#: "the militaries of X": X acts through these.
+_AGENT_NOUNS = {"military", "militaries", "force", "forces", "government", "army", "troop"}
+_FOREIGN = {"coalition", "partner", "partnered", "allied", "foreign", "international", "-"}
 _PLACE_PARTICLES = {"al", "el", "ad", "ar", "as", "ash", "az", "ez", "ed", "-", "de", "du"}
 _NOT_PLACES = {
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
@@ -159,7 +170,7 @@ def actor_patterns(nlp: Language) -> list[dict]:
     token-by-token exact-case patterns for short acronyms such as ``IS``."""
     patterns: list[dict] = []
     for row in load_gazetteer().itertuples():
-        for alias in {row.canonical, *row.aliases}:
+        for alias in _spellings({row.canonical, *row.aliases}):
             patterns.append({"label": "ACTOR", "pattern": alias, "id": row.actor_id})
         for alias in row.case_sensitive_aliases:
             tokens = [{"ORTH": t.text} for t in nlp.make_doc(alias)]
@@ -167,21 +178,41 @@ def actor_patterns(nlp: Language) -> list[dict]:
     return patterns
 
 
+def _spellings(aliases: set[str]) -> set[str]:
+    """Each alias as written with straight and curly apostrophes (al-Qa'ida, al-Qa’ida)."""
+    out = set(aliases)
+    for alias in aliases:
+        out |= {alias.replace("'", "’"), alias.replace("’", "'")}
+    return out
+
+
 @Language.component("workbench_dateline")
 def dateline_component(doc: Doc) -> Doc:
-    """Tag a leading dateline's place as GPE and keep NER off the outlet in brackets."""
-    m = DATELINE_PATTERN.match(doc.text)
-    if not m or not m["place"] or len(m["place"]) < 3:
+    """Tag a dateline's place as GPE and keep NER off the outlet in brackets.
+
+    Datelines open one of the first paragraphs (after a release number or date line)."""
+    offset = 0
+    for para in doc.text.split("\n\n")[:3]:
+        m = DATELINE_PATTERN.match(para)
+        if m and m["place"] and len(m["place"]) >= 3:
+            break
+        offset += len(para) + 2
+    else:
         return doc
-    place = doc.char_span(m.start("place"), m.end("place"), label="GPE", alignment_mode="expand")
+    place = doc.char_span(
+        offset + m.start("place"), offset + m.end("place"), label="GPE", alignment_mode="expand"
+    )
     blocked = []
     for group in ("paren", "slash"):
         if m[group]:
-            span = doc.char_span(m.start(group), m.end(group), alignment_mode="expand")
+            span = doc.char_span(
+                offset + m.start(group), offset + m.end(group), alignment_mode="expand"
+            )
             if span is not None:
                 blocked.append(span)
     if place is not None:
         doc.set_ents([place], blocked=blocked, default="unmodified")
+        doc.user_data["wb_dateline_place"] = place.start_char
     doc.user_data["wb_dateline"] = [(s.start_char, s.end_char) for s in blocked]
     return doc
 
@@ -210,6 +241,7 @@ class MentionTagger:
         mod = {"LOWER": {"IN": sorted(FORCE_MODIFIERS)}, "OP": "*"}
         self.matcher.add("FORCES", [[dem, mod, {"LOWER": {"IN": sorted(FORCE_NOUNS)}}]])
         generic = {"LOWER": {"IN": sorted(GENERIC_FORCE_MODIFIERS)}}
+        self.matcher.add("COALITION", [[{"LOWER": "coalition"}]])
         self.matcher.add("HOME_FORCES", [[generic, {"LOWER": {"IN": ["forces", "force"]}}]])
         backer = {"LOWER": {"IN": sorted(SUPPORT_WORDS)}}
         self.matcher.add("SUPPORT", [[dem, {"ORTH": "-"}, backer], [dem, backer]])
@@ -228,7 +260,7 @@ class MentionTagger:
             found.extend(self._from_ent(doc, ent))
         found.extend(self._pattern_spans(doc))
         found.extend(self._alias_spans(doc, found))
-        kept = _link_persons(_dedupe(found))
+        kept = _link_persons(_drop_authors_and_negated(_dedupe(found)))
         for span, source, conf in kept:
             span._.wb_source = source
             span._.wb_confidence = conf
@@ -254,14 +286,18 @@ class MentionTagger:
         kind = _KIND_OF_LABEL.get(label)
         if kind is None:
             return []
-        if label == "GPE" and _acts_militarily(ent):
+        if label == "GPE" and (verb := _subject_verb(ent)) is not None:
+            # A country as the subject of a verb is an agent, not a place: its forces when
+            # the verb is military, else a statement's author (neither actor nor place).
             bare = key.removeprefix("the ")
             code, forces = self.countries.get(bare) or self.demonyms.get(bare) or ("", "")
+            if code and verb.lemma_.lower() in MILITARY_VERBS:
+                actor_id = forces or f"forces:{code}"
+                return [_span(doc, ent.start, ent.end, "ACTOR", actor_id, "role", 0.8)]
             if code:
-                return [
-                    _span(doc, ent.start, ent.end, "ACTOR", forces or f"forces:{code}", "role", 0.8)
-                ]
-        source = "dateline" if ent.start_char == 0 and label == "GPE" else "ner"
+                return []
+        is_dateline = ent.start_char == doc.user_data.get("wb_dateline_place")
+        source = "dateline" if is_dateline and label == "GPE" else "ner"
         return [_span(doc, ent.start, ent.end, kind, "", source, 0.8)]
 
     def _pattern_spans(self, doc: Doc) -> list[_Found]:
@@ -273,9 +309,17 @@ class MentionTagger:
                 continue
             country, forces = self.demonyms.get(fold(doc[start].text), ("", ""))
             actor_id = forces or f"forces:{country}"
+            if rule == "COALITION":
+                # A bare "the coalition": the coalition of this report's theatre, in resolve.
+                if not (start and (doc[start - 1].ent_type_ or doc[start - 1].text == "-")):
+                    out.append(_span(doc, start, end, "ACTOR", COALITION_ID, "pattern", 0.7))
+                continue
             if rule == "HOME_FORCES":
                 # "security forces" with no country named: the report's country, in resolve.
-                if start == 0 or fold(doc[start - 1].text) not in self.demonyms:
+                prev = doc[start - 1] if start else None
+                if prev is None or not (
+                    fold(prev.text) in self.demonyms or prev.ent_type_ or prev.lower_ in _FOREIGN
+                ):
                     out.append(_span(doc, start, end, "ACTOR", HOME_FORCES_ID, "pattern", 0.7))
                 continue
             if rule == "SUPPORT":
@@ -432,20 +476,46 @@ def _link_persons(kept: list[_Found]) -> list[_Found]:
     return out
 
 
-def _acts_militarily(ent: Span) -> bool:
-    """A country named as the subject of a military verb ("the U.S. conducted strikes")
-    is acting through its forces; a country that condemns or welcomes is not."""
-    token = ent.root
-    while token.dep_ == "conj" and token.head is not token:
+def _subject_verb(span: Span):
+    """The verb ``span`` is the subject of (through "X and Y", "X, along with Y"), or None."""
+    token = span.root
+    for _ in range(8):
+        head = token.head
+        if token.dep_ == "conj":
+            token = head
+        elif token.dep_ == "pobj" and head.lower_ in ("with", "from"):
+            token = head.head
+        elif token.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_ in _AGENT_NOUNS:
+            token = head.head
+        elif token.dep_ == "prep" and token.lower_ in ("with", "along"):
+            token = head
+        elif token.dep_ == "advmod" and token.lower_ == "along":
+            token = head
+        elif token.dep_ == "pobj" and token.lemma_ in ("support", "assistance", "help"):
+            token = head.head
+        else:
+            break
+    if token.dep_ == "compound" and token.head.dep_ in ("nsubj", "nsubjpass"):
         token = token.head
-    if (
-        token.dep_ not in ("nsubj", "compound")
-        or token.dep_ == "compound"
-        and token.head.dep_ != "nsubj"
-    ):
-        return False
-    verb = token.head if token.dep_ == "nsubj" else token.head.head
-    return verb.lemma_.lower() in MILITARY_VERBS
+    if token.dep_ in ("nsubj", "nsubjpass") and token.head.pos_ in ("VERB", "AUX"):
+        return token.head
+    return None
+
+
+def _drop_authors_and_negated(kept: list[_Found]) -> list[_Found]:
+    """The author of a statement ("the State Department condemns ...") is not an actor of
+    what it describes, and "no civilians were hurt" names no victims."""
+    out = []
+    for item in kept:
+        span = item[0]
+        if span.label_ == "ACTOR":
+            verb = _subject_verb(span)
+            if verb is not None and verb.lemma_.lower() in STATEMENT_VERBS:
+                continue
+            if span.start > 0 and span.doc[span.start - 1].lower_ in ("no", "zero"):
+                continue
+        out.append(item)
+    return out
 
 
 def _looks_like_actor(span: Span) -> bool:

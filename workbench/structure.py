@@ -73,14 +73,16 @@ def parse_structure(body: str) -> Structure:
             out.editor = m["name"].strip(" .")
         if (m := _REPORTER.search(credits)) and not out.byline:
             out.byline = m["name"].strip(" .")
-    if paras and _DATE_LINE.match(paras[0].split("\n", 1)[0].strip()):
-        first, _, rest = paras[0].partition("\n")
-        out.dateline_date = first.strip()
-        paras[0:1] = [rest] if rest.strip() else []
     for i, para in enumerate(paras[:2]):
         if (m := _BYLINE.match(para)) and len(para.split()) <= 14:
             out.byline = m["name"].strip()
             del paras[i]
+            break
+    for i, para in enumerate(paras[:2]):
+        first, _, rest = para.partition("\n")
+        if _DATE_LINE.match(first.strip()):  # a release's date on a line of its own
+            out.dateline_date = first.strip()
+            paras[i : i + 1] = [rest] if rest.strip() else []
             break
     for i, para in enumerate(paras[:3]):
         if m := _DATE_DATELINE.match(para):
