@@ -17,17 +17,7 @@ from workbench import config, schema
 from workbench.gazetteer import DEMONYM_COLUMNS, GAZETTEER_COLUMNS
 from workbench.text import fold
 
-ACTOR_COLUMNS = [
-    "actor_id",
-    "canonical",
-    "aliases",
-    "case_sensitive_aliases",
-    "actor_type",
-    "acled_inter",
-    "country",
-    "scope",
-    "source",
-]
+ACTOR_COLUMNS = GAZETTEER_COLUMNS
 SCOPES = {"national", "transnational", "local"}
 #: actor_id -> (canonical, surface forms that must be among its names).
 REQUIRED = {

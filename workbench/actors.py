@@ -67,9 +67,12 @@ def resolve_actors(
     texts = mentions.loc[is_actor, "text"].map(fold)
     # A form tagged with a known id anywhere in the corpus resolves that form everywhere.
     form_to_id: dict[str, str] = {}
+    mined: dict[str, str] = {}  # a short form of an actor found in the text, e.g. its acronym
     for key, eid in zip(texts, ids, strict=True):
         if eid and not eid.startswith("new:"):
             form_to_id.setdefault(key, eid)
+        elif eid.startswith("new:") and eid != f"new:{key}":
+            mined.setdefault(key, eid)
     alias_ids = _alias_index()
     resolved = []
     reports = mentions.loc[is_actor, "report_id"]
@@ -78,7 +81,12 @@ def resolve_actors(
             country = report_countries.get(report_id)
             eid = _forces_of(country) if country else f"new:{key}"
         elif not eid or eid.startswith("new:"):
-            eid = form_to_id.get(key) or alias_ids.get(key) or _merge_new(eid, key, form_to_id)
+            eid = (
+                form_to_id.get(key)
+                or alias_ids.get(key)
+                or mined.get(key)
+                or _merge_new(eid, key, form_to_id)
+            )
         resolved.append(eid)
     resolved = _resolve_in_report(resolved, texts.tolist(), reports.tolist(), report_countries)
     mentions.loc[is_actor, "entity_id"] = resolved

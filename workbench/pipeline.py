@@ -433,7 +433,7 @@ def _alias_pairs(text: str) -> list[tuple[str, str]]:
     for m in _ALIAS_KNOWN_AS.finditer(text):
         long, short = (m["long"], m["short"]) if m["long"] else (m["long2"], m["short2"])
         long = re.sub(r"^(?:The|the)\s+", "", long.strip())
-        pairs.append((long, short.strip()))
+        pairs.append((long, short.strip().rstrip(".,;:")))
     return [(_strip_modifiers(long), short) for long, short in pairs]
 
 
