@@ -52,8 +52,8 @@ FORCE_MODIFIERS = {
 #: Verbs of statements: their subject is the author, not an actor of the events.
 STATEMENT_VERBS = {
     "condemn", "urge", "call", "welcome", "commend", "applaud", "denounce", "deplore",
-    "reiterate", "mourn", "extend", "encourage", "express", "stand", "remain", "join",
-    "offer", "salute", "note", "recognize", "recognise", "reaffirm", "support",
+    "reiterate", "mourn", "extend", "encourage", "express", "stand", "offer", "salute",
+    "note", "recognize", "recognise", "reaffirm",
 }  # fmt: skip
 #: Words that tie a person to the actor named after them.
 ROLE_WORDS = {
@@ -71,8 +71,10 @@ GENERIC_FORCE_MODIFIERS = {"security", "government", "state", "regime"}
 HOME_FORCES_ID = "forces:?"
 #: Entity id of a bare "coalition" until ``actors.resolve_actors`` knows the theatre.
 COALITION_ID = "coalition:?"
+#: Words that make "<Demonym> ... <Force>" in title case a named branch ("French Air Force").
+NAMED_BRANCHES = {"air", "naval", "navy", "marine", "marines", "coast", "republican", "special"}
 #: "<demonym>-backed Y": the demonym supports Y; it is not an actor of the event.
-SUPPORT_WORDS = {"backed", "supported", "sponsored", "funded", "armed", "allied", "aligned"}
+SUPPORT_WORDS = {"backed", "supported", "sponsored", "funded", "allied", "aligned"}
 #: Head nouns that make an unknown ORG/NORP span an armed or political actor.
 ACTOR_HEADS = {
     "force", "forces", "army", "militia", "militias", "rebels", "rebel", "group", "front",
@@ -87,6 +89,16 @@ ACTOR_HEADS = {
 PLACE_FEATURES = {
     "town", "towns", "village", "villages", "city", "cities", "district", "province",
     "governorate", "region", "neighborhood", "neighbourhood", "suburb", "camp", "area",
+}  # fmt: skip
+#: Direction words that make "<direction> <country>" a region ("eastern Syria").
+DIRECTIONS = {
+    "northern", "southern", "eastern", "western", "northeastern", "northwestern",
+    "southeastern", "southwestern", "central", "north", "south", "east", "west",
+}  # fmt: skip
+#: Nouns after a place name that keep it a place ("Syria's border", "Hasakah countryside").
+PLACE_HEADS = PLACE_FEATURES | {
+    "border", "borders", "countryside", "state", "outskirts", "coast", "side", "capital",
+    "desert", "mountains", "valley", "river", "basin", "strait", "port", "airport",
 }  # fmt: skip
 #: Prepositions after which an untagged proper noun is taken as a place (low confidence).
 LOCATIVE_PREPOSITIONS = {"in", "near", "around", "toward", "towards", "outside", "into", "at"}
@@ -172,7 +184,7 @@ def actor_patterns(nlp: Language) -> list[dict]:
     for row in load_gazetteer().itertuples():
         for alias in _spellings({row.canonical, *row.aliases}):
             patterns.append({"label": "ACTOR", "pattern": alias, "id": row.actor_id})
-        for alias in row.case_sensitive_aliases:
+        for alias in _acronym_spellings(row.case_sensitive_aliases):
             tokens = [{"ORTH": t.text} for t in nlp.make_doc(alias)]
             patterns.append({"label": "ACTOR", "pattern": tokens, "id": row.actor_id})
     return patterns
@@ -184,6 +196,11 @@ def _spellings(aliases: set[str]) -> set[str]:
     for alias in aliases:
         out |= {alias.replace("'", "’"), alias.replace("’", "'")}
     return out
+
+
+def _acronym_spellings(aliases: list[str]) -> set[str]:
+    """Acronyms as written with and without their hyphens (CJTF-OIR, CJTFOIR)."""
+    return set(aliases) | {a.replace("-", "") for a in aliases if re.fullmatch(r"[A-Z-]+", a)}
 
 
 @Language.component("workbench_dateline")
@@ -244,7 +261,9 @@ class MentionTagger:
         self.matcher.add("COALITION", [[{"LOWER": "coalition"}]])
         self.matcher.add("HOME_FORCES", [[generic, {"LOWER": {"IN": ["forces", "force"]}}]])
         backer = {"LOWER": {"IN": sorted(SUPPORT_WORDS)}}
-        self.matcher.add("SUPPORT", [[dem, {"ORTH": "-"}, backer], [dem, backer]])
+        self.matcher.add("SUPPORT", [[dem, {"ORTH": "-"}, backer]])
+        joined = rf"^[a-z.]+-(?:{'|'.join(sorted(SUPPORT_WORDS))})$"  # one token: "U.S.-backed"
+        self.matcher.add("SUPPORT_TOKEN", [[{"LOWER": {"REGEX": joined}}]])
         feature = {"LOWER": {"IN": sorted(PLACE_FEATURES)}}
         self.matcher.add("PLACE_OF", [[feature, {"LOWER": "of"}]])
         possessive = {"ORTH": {"IN": ["’s", "'s"]}}
@@ -272,6 +291,8 @@ class MentionTagger:
         if label == "ACTOR":
             return [_span(doc, ent.start, ent.end, "ACTOR", ent.ent_id_, "gazetteer", 0.95)]
         key = fold(ent.text)
+        if ent[0].lower_ in LOCATIVE_PREPOSITIONS and len(ent) > 1:  # "Near Raqqah" as a PERSON
+            return [_span(doc, ent.start + 1, ent.end, "PLACE", "", "ner+pattern", 0.7)]
         if label in ("ORG", "NORP", "PERSON", "GPE") and key in self.aliases:
             actor_id = self.aliases[key]
             return [_span(doc, ent.start, ent.end, "ACTOR", actor_id, "gazetteer", 0.9)]
@@ -297,6 +318,12 @@ class MentionTagger:
             if code:
                 return []
         is_dateline = ent.start_char == doc.user_data.get("wb_dateline_place")
+        if kind == "PLACE" and not is_dateline and _modifies_non_place(ent):
+            return []  # "U.S. officials", "the Iraqi government": a country as an adjective
+        start = ent.start
+        if kind == "PLACE" and start > 0 and doc[start - 1].lower_ in DIRECTIONS:
+            start -= 1  # "eastern Syria" is a region of Syria
+        ent = doc[start : ent.end]
         source = "dateline" if is_dateline and label == "GPE" else "ner"
         return [_span(doc, ent.start, ent.end, kind, "", source, 0.8)]
 
@@ -324,14 +351,16 @@ class MentionTagger:
                 continue
             if rule == "SUPPORT":
                 out.append(_span(doc, start, start + 1, "SUPPORTER", actor_id, "demonym", 0.97))
-            elif end - start >= 3 and all(t.is_title for t in doc[start:end]):
+            elif {t.lower_ for t in doc[start:end]} & NAMED_BRANCHES and all(
+                t.is_title for t in doc[start:end]
+            ):
                 # A named branch ("French Air Force") is its own actor, of that country.
                 unit = f"forces:{country}:{fold(doc[start:end].text)}"
                 out.append(_span(doc, start, end, "ACTOR", unit, "demonym", 0.92))
             else:
                 out.append(_span(doc, start, end, "ACTOR", actor_id, "demonym", 0.92))
         for token in doc:
-            if token.pos_ == "ADP" and token.lower_ in LOCATIVE_PREPOSITIONS:
+            if token.pos_ in ("ADP", "PROPN", "SCONJ") and token.lower_ in LOCATIVE_PREPOSITIONS:
                 out.extend(self._places_after(doc, token.i + 1, confidence=0.5))
         return out
 
@@ -500,6 +529,15 @@ def _subject_verb(span: Span):
     if token.dep_ in ("nsubj", "nsubjpass") and token.head.pos_ in ("VERB", "AUX"):
         return token.head
     return None
+
+
+def _modifies_non_place(ent: Span) -> bool:
+    """True for a country name used as a modifier of something that is not a place."""
+    root = ent.root
+    if root.dep_ not in ("compound", "amod", "nmod", "poss") or root.head.i < ent.end - 1:
+        return False
+    head = root.head
+    return head.ent_type_ not in ("GPE", "LOC", "FAC") and head.lower_ not in PLACE_HEADS
 
 
 def _drop_authors_and_negated(kept: list[_Found]) -> list[_Found]:
