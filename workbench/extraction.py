@@ -45,7 +45,9 @@ def resolve(reports: pd.DataFrame, mentions: pd.DataFrame) -> dict[str, pd.DataF
 
     mentions, places = resolve_places(mentions, reports)
     mentions, dates = build_dates(mentions, reports)
-    mentions, actors = resolve_actors(mentions, report_countries=report_countries(mentions, places))
+    countries = report_countries(mentions, places)
+    places = _place_countries_from_context(places, mentions, countries)
+    mentions, actors = resolve_actors(mentions, report_countries=countries)
     persons = mentions.kind == "person"
     mentions.loc[persons, "canonical"] = mentions.loc[persons, "text"]
     return {
@@ -72,6 +74,28 @@ def report_countries(mentions: pd.DataFrame, places: pd.DataFrame) -> dict[str, 
         if isinstance(code, str) and code:
             votes.setdefault(report_id, Counter())[code] += 1
     return {rid: c.most_common(1)[0][0] for rid, c in votes.items()}
+
+
+def _place_countries_from_context(
+    places: pd.DataFrame, mentions: pd.DataFrame, countries: dict[str, str]
+) -> pd.DataFrame:
+    """A place the gazetteer does not know (a village, a hotel) is in the country its
+    reports are about: fill ``country`` for such places, keeping coordinates empty."""
+    from workbench.places import country_name
+
+    missing = places.country.isna() & places.place_id.notna()
+    if not missing.any():
+        return places
+    places = places.copy()
+    is_place = mentions.kind == "place"
+    for i in places.index[missing]:
+        reports = mentions.report_id[is_place & (mentions.entity_id == places.at[i, "place_id"])]
+        votes = Counter(countries[r] for r in reports if r in countries)
+        if votes:
+            code = votes.most_common(1)[0][0]
+            places.at[i, "country_code"] = code
+            places.at[i, "country"] = country_name(code)
+    return places
 
 
 def scorer_records(tables: dict[str, pd.DataFrame]) -> list[dict[str, Any]]:

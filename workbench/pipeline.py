@@ -104,6 +104,7 @@ PLACE_HEADS = PLACE_FEATURES | {
 LOCATIVE_PREPOSITIONS = {"in", "near", "around", "toward", "towards", "outside", "into", "at"}
 #: "the militaries of X": X acts through these.
 _AGENT_NOUNS = {"military", "militaries", "force", "forces", "government", "army", "troop"}
+_NAME_LABELS = {"PERSON", "ORG", "NORP", "GPE", "LOC", "FAC"}
 _FOREIGN = {"coalition", "partner", "partnered", "allied", "foreign", "international", "-"}
 _PLACE_PARTICLES = {"al", "el", "ad", "ar", "as", "ash", "az", "ez", "ed", "-", "de", "du"}
 _NOT_PLACES = {
@@ -291,7 +292,8 @@ class MentionTagger:
         if label == "ACTOR":
             return [_span(doc, ent.start, ent.end, "ACTOR", ent.ent_id_, "gazetteer", 0.95)]
         key = fold(ent.text)
-        if ent[0].lower_ in LOCATIVE_PREPOSITIONS and len(ent) > 1:  # "Near Raqqah" as a PERSON
+        if label in _NAME_LABELS and ent[0].lower_ in LOCATIVE_PREPOSITIONS and len(ent) > 1:
+            # "Near Raqqah" tagged as a PERSON: the preposition is not part of the name
             return [_span(doc, ent.start + 1, ent.end, "PLACE", "", "ner+pattern", 0.7)]
         if label in ("ORG", "NORP", "PERSON", "GPE") and key in self.aliases:
             actor_id = self.aliases[key]
@@ -526,8 +528,8 @@ def _subject_verb(span: Span):
             break
     if token.dep_ == "compound" and token.head.dep_ in ("nsubj", "nsubjpass"):
         token = token.head
-    if token.dep_ in ("nsubj", "nsubjpass") and token.head.pos_ in ("VERB", "AUX"):
-        return token.head
+    if token.dep_ in ("nsubj", "nsubjpass") and token.head is not token:
+        return token.head  # the parser sometimes tags "calls"/"urges" as nouns: trust the arc
     return None
 
 
