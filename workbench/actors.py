@@ -20,7 +20,9 @@ from workbench.text import fold
 
 #: Head words that suggest an ACLED-style type for an actor not in the gazetteer.
 TYPE_HINTS = {
-    "state_force": {"army", "police", "military", "forces", "force", "guard", "guards", "navy"},
+    "state_force": {
+        "army", "police", "military", "forces", "force", "guard", "guards", "navy", "command",
+    },
     "rebel_group": {"rebels", "rebel", "front", "movement", "insurgents", "militants", "jihad"},
     "political_militia": {"militia", "militias", "brigade", "brigades", "mobilization"},
     "government_or_official": {
@@ -77,7 +79,9 @@ def resolve_actors(
     resolved = []
     reports = mentions.loc[is_actor, "report_id"]
     for key, eid, report_id in zip(texts, ids, reports, strict=True):
-        if eid == HOME_FORCES_ID:
+        if eid.startswith("government:") and (gov := _governments().get(eid.split(":")[1])):
+            eid = gov
+        elif eid == HOME_FORCES_ID:
             country = report_countries.get(report_id)
             eid = _forces_of(country) if country else f"new:{key}"
         elif not eid or eid.startswith("new:"):
@@ -102,6 +106,23 @@ def resolve_actors(
         for e, r in zip(resolved, mentions.loc[is_actor, "report_id"], strict=True)
     ]
     return mentions, _actor_table(mentions[is_actor], info)
+
+
+#: Actor types whose country says where a report's events happen (unlike governments,
+#: which also speak about other countries).
+LOCAL_TYPES = ("rebel_group", "political_militia", "identity_militia")
+
+
+def local_armed_groups(mentions: pd.DataFrame) -> list[tuple[str, str]]:
+    """``(report_id, ISO code)`` for each mention of a gazetteer armed group tied to a
+    country: evidence of the country a report is about."""
+    known = _known_actors()
+    out = []
+    for report_id, eid in zip(mentions.report_id, mentions.entity_id, strict=True):
+        actor = known.get(eid) if isinstance(eid, str) else None
+        if actor and actor["actor_type"] in LOCAL_TYPES and actor["country_code"]:
+            out.append((report_id, actor["country_code"]))
+    return out
 
 
 def _resolve_in_report(
@@ -132,6 +153,17 @@ def _resolve_in_report(
                     out[i] = eid
                     break
     return out
+
+
+@cache
+def _governments() -> dict[str, str]:
+    """ISO code -> the gazetteer's "Government of <country>" actor id."""
+    codes = {r.country: r.country_code for r in load_demonyms().itertuples()}
+    return {
+        codes[r.country]: r.actor_id
+        for r in load_gazetteer().itertuples()
+        if r.canonical.startswith("Government of") and r.country in codes
+    }
 
 
 @cache
@@ -203,6 +235,17 @@ def _new_actor(eid: str, name: str) -> dict:
         return {
             "canonical": name if unit else f"Military Forces of {country}",
             "actor_type": "state_force",
+            "country": country,
+            "country_code": code,
+            "is_new": False,
+            "source": "demonym",
+        }
+    if eid.startswith("government:"):
+        code = eid.split(":", 1)[1]
+        country = _country_names().get(code, code)
+        return {
+            "canonical": f"Government of {country}",
+            "actor_type": "government_or_official",
             "country": country,
             "country_code": code,
             "is_new": False,

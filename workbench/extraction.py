@@ -13,7 +13,7 @@ import pandas as pd
 from spacy.language import Language
 
 from workbench import schema
-from workbench.actors import resolve_actors
+from workbench.actors import local_armed_groups, resolve_actors
 from workbench.mentions import tag_reports
 from workbench.relations import build_relations
 
@@ -63,7 +63,7 @@ def resolve(reports: pd.DataFrame, mentions: pd.DataFrame) -> dict[str, pd.DataF
 
 def report_countries(mentions: pd.DataFrame, places: pd.DataFrame) -> dict[str, str]:
     """The country each report is about: the most-mentioned country among its places
-    (the dateline, where a release was issued, does not vote)."""
+    and its local armed groups (the dateline, where a release was issued, does not vote)."""
     code_of = dict(zip(places.place_id, places.country_code, strict=True))
     is_place = (mentions.kind == "place") & (mentions.source != "dateline")
     votes: dict[str, Counter] = {}
@@ -73,6 +73,8 @@ def report_countries(mentions: pd.DataFrame, places: pd.DataFrame) -> dict[str, 
         code = code_of.get(place_id)
         if isinstance(code, str) and code:
             votes.setdefault(report_id, Counter())[code] += 1
+    for report_id, code in local_armed_groups(mentions):
+        votes.setdefault(report_id, Counter())[code] += 1
     return {rid: c.most_common(1)[0][0] for rid, c in votes.items()}
 
 

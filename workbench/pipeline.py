@@ -41,7 +41,7 @@ FORCE_NOUNS = {
     "helicopter", "helicopters", "navy", "airstrike", "airstrikes", "strike", "strikes",
     "tank", "tanks", "unit", "units", "commando", "commandos", "gunship", "gunships",
     "fighter", "fighters", "police", "marines", "paratroopers", "battalion", "brigade",
-    "division", "coast", "shelling", "missile", "missiles", "rocket", "rockets",
+    "division", "coast", "shelling", "missile", "missiles", "rocket", "rockets", "services",
 }  # fmt: skip
 #: Words allowed between demonym and force noun ("Iraqi security forces").
 FORCE_MODIFIERS = {
@@ -260,6 +260,8 @@ class MentionTagger:
         self.matcher.add("FORCES", [[dem, mod, {"LOWER": {"IN": sorted(FORCE_NOUNS)}}]])
         generic = {"LOWER": {"IN": sorted(GENERIC_FORCE_MODIFIERS)}}
         self.matcher.add("COALITION", [[{"LOWER": "coalition"}]])
+        rulers = {"LOWER": {"IN": ["government", "authorities", "regime", "administration"]}}
+        self.matcher.add("GOVERNMENT", [[dem, {"LOWER": "transitional", "OP": "?"}, rulers]])
         self.matcher.add("HOME_FORCES", [[generic, {"LOWER": {"IN": ["forces", "force"]}}]])
         backer = {"LOWER": {"IN": sorted(SUPPORT_WORDS)}}
         self.matcher.add("SUPPORT", [[dem, {"ORTH": "-"}, backer]])
@@ -280,6 +282,7 @@ class MentionTagger:
             found.extend(self._from_ent(doc, ent))
         found.extend(self._pattern_spans(doc))
         found.extend(self._alias_spans(doc, found))
+        found = [f for f in found if not any(s <= f[0].start_char < e for s, e in blocked)]
         kept = _link_persons(_drop_authors_and_negated(_dedupe(found)))
         for span, source, conf in kept:
             span._.wb_source = source
@@ -338,6 +341,13 @@ class MentionTagger:
                 continue
             country, forces = self.demonyms.get(fold(doc[start].text), ("", ""))
             actor_id = forces or f"forces:{country}"
+            if rule == "GOVERNMENT":
+                code = self.demonyms.get(fold(doc[start].text), ("", ""))[0]
+                if code:
+                    out.append(
+                        _span(doc, start, end, "ACTOR", f"government:{code}", "demonym", 0.93)
+                    )
+                continue
             if rule == "COALITION":
                 # A bare "the coalition": the coalition of this report's theatre, in resolve.
                 if not (start and (doc[start - 1].ent_type_ or doc[start - 1].text == "-")):
@@ -346,6 +356,13 @@ class MentionTagger:
             if rule == "HOME_FORCES":
                 # "security forces" with no country named: the report's country, in resolve.
                 prev = doc[start - 1] if start else None
+                if start >= 2 and prev.text in ("’s", "'s") and doc[start - 2].ent_type_ == "GPE":
+                    owner = doc[start - 2]  # "Somalia's security forces"
+                    code, forces = self.countries.get(fold(owner.text), ("", ""))
+                    if code:
+                        actor_id = forces or f"forces:{code}"
+                        out.append(_span(doc, owner.i, end, "ACTOR", actor_id, "pattern", 0.9))
+                        continue
                 if prev is None or not (
                     fold(prev.text) in self.demonyms or prev.ent_type_ or prev.lower_ in _FOREIGN
                 ):
@@ -549,6 +566,8 @@ def _drop_authors_and_negated(kept: list[_Found]) -> list[_Found]:
     for item in kept:
         span = item[0]
         if span.label_ == "ACTOR":
+            if not any(t.pos_ in ("VERB", "AUX") for t in span.sent) and len(span.sent) <= 12:
+                continue  # a header line ("Department of State", "Press Office"), not a story
             verb = _subject_verb(span)
             if verb is not None and verb.lemma_.lower() in STATEMENT_VERBS:
                 continue
@@ -561,6 +580,8 @@ def _drop_authors_and_negated(kept: list[_Found]) -> list[_Found]:
 def _looks_like_actor(span: Span) -> bool:
     if any(t.like_num for t in span) or len(span.text) < 2:
         return False
+    if len(span) == 1 and not span.text.isupper():
+        return False  # "Army", "State": a bare head word names no one in particular
     return span[-1].lower_ in ACTOR_HEADS or span[-1].lemma_.lower() in ACTOR_HEADS
 
 
