@@ -20,12 +20,15 @@ def test_every_table_has_its_schema(seed_tables):
         assert _dtypes(seed_tables[name]) == expected, name
 
 
-def test_offsets_slice_the_body_exactly(seed_tables):
-    bodies = seed_tables["reports"].set_index("report_id").body
+def test_offsets_slice_the_body_or_headline_exactly(seed_tables):
+    reports = seed_tables["reports"].set_index("report_id")
     m = seed_tables["mentions"]
     assert len(m) > 100
+    assert (m.sentence_id == -1).any() and (m.sentence_id >= 0).any()
     for row in m.itertuples():
-        assert bodies[row.report_id][row.start : row.end] == row.text
+        field = "title" if row.sentence_id == -1 else "body"
+        assert reports.at[row.report_id, field][row.start : row.end] == row.text
+        assert row.sent_start <= row.start < row.end <= row.sent_end
 
 
 def _seed(seed_tables):

@@ -67,13 +67,18 @@ def report_html(report: pd.Series, mentions: pd.DataFrame | None = None) -> str:
         if value is not None and not pd.isna(value) and str(value):
             shown = value.strftime("%Y-%m-%d") if isinstance(value, pd.Timestamp) else str(value)
             meta.append(f"<b>{col.replace('_', ' ')}</b>: {html.escape(shown)}")
-    if mentions is not None and "report_id" in report:
-        mentions = mentions[mentions.report_id == report["report_id"]]
+    title_mentions = body_mentions = None
+    if mentions is not None:
+        if "report_id" in report:
+            mentions = mentions[mentions.report_id == report["report_id"]]
+        in_title = mentions.sentence_id == -1 if "sentence_id" in mentions else False
+        title_mentions, body_mentions = mentions[in_title], mentions[~in_title]
+    title = highlight_html(str(report.get("title") or "(untitled)"), title_mentions)
     return (
         '<div class="wb-report" style="max-width:52em;font-family:sans-serif">'
-        f"<h3>{html.escape(str(report.get('title') or '(untitled)'))}</h3>"
+        f"<h3>{title.removeprefix('<p>').removesuffix('</p>')}</h3>"
         f'<div style="color:#555;font-size:.85em">{" · ".join(meta)}</div>'
-        f"{highlight_html(str(report.get('body') or ''), mentions)}</div>"
+        f"{highlight_html(str(report.get('body') or ''), body_mentions)}</div>"
     )
 
 

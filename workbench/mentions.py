@@ -44,31 +44,46 @@ def tag_reports(
 
         nlp = load_pipeline()
     rows: list[dict[str, Any]] = []
-    docs = nlp.pipe(reports.body.tolist(), batch_size=BATCH_SIZE)
+    titles = reports.title.fillna("").astype(str).tolist()
+    texts = [f"{t}\n\n{b}" if t else b for t, b in zip(titles, reports.body, strict=True)]
+    docs = nlp.pipe(texts, batch_size=BATCH_SIZE)
     bar = tqdm(total=len(reports), desc="tagging", unit="report", disable=not progress)
-    for report_id, doc in zip(reports.report_id, docs, strict=True):
-        rows.extend(doc_mentions(doc, report_id=report_id))
+    for report_id, title, doc in zip(reports.report_id, titles, docs, strict=True):
+        rows.extend(doc_mentions(doc, report_id=report_id, title_len=len(title)))
         bar.update()
     bar.close()
     return schema.conform(rows, "mentions")
 
 
-def doc_mentions(doc: Doc, *, report_id: str) -> list[dict[str, Any]]:
-    """Rows of the mentions table for one processed ``Doc`` (its ``workbench`` spans)."""
-    sentences = list(doc.sents)
+def doc_mentions(doc: Doc, *, report_id: str, title_len: int = 0) -> list[dict[str, Any]]:
+    """Rows of the mentions table for one processed ``Doc`` (its ``workbench`` spans).
+
+    ``doc`` is the headline, a blank line, then the body (``title_len`` is the headline's
+    length; 0 when the doc is the body alone). Headline mentions get ``sentence_id`` -1
+    and offsets into the title; all others get offsets into the body.
+    """
+    offset = title_len + 2 if title_len else 0
+    sentences = [s for s in doc.sents if s.end_char > offset]
     starts = [s.start for s in sentences]
     rows = []
     for span in doc.spans.get("workbench", []):
-        sid = _sentence_index(starts, span.start)
-        sent = sentences[sid]
+        if span.start_char < offset:
+            if span.end_char > title_len:
+                continue  # straddles headline and body: the parser joined them
+            sid, sent_start, sent_end, shift = -1, 0, title_len, 0
+        else:
+            sid = _sentence_index(starts, span.start)
+            sent = sentences[sid]
+            sent_start, sent_end = max(sent.start_char, offset) - offset, sent.end_char - offset
+            shift = offset
         rows.append(
             {
                 "report_id": report_id,
                 "sentence_id": sid,
-                "sent_start": sent.start_char,
-                "sent_end": sent.end_char,
-                "start": span.start_char,
-                "end": span.end_char,
+                "sent_start": sent_start,
+                "sent_end": sent_end,
+                "start": span.start_char - shift,
+                "end": span.end_char - shift,
                 "text": span.text,
                 "kind": span.label_.lower(),
                 "label": span.label_,

@@ -71,6 +71,8 @@ GENERIC_FORCE_MODIFIERS = {"security", "government", "state", "regime"}
 HOME_FORCES_ID = "forces:?"
 #: Entity id of a bare "coalition" until ``actors.resolve_actors`` knows the theatre.
 COALITION_ID = "coalition:?"
+#: Gazetteer ids of groups of people whose adjectives belong to the mention.
+GROUPS_OF_PEOPLE = {"civilians", "protesters", "rioters"}
 #: Words that make "<Demonym> ... <Force>" in title case a named branch ("French Air Force").
 NAMED_BRANCHES = {"air", "naval", "navy", "marine", "marines", "coast", "republican", "special"}
 #: "<demonym>-backed Y": the demonym supports Y; it is not an actor of the event.
@@ -210,7 +212,7 @@ def dateline_component(doc: Doc) -> Doc:
 
     Datelines open one of the first paragraphs (after a release number or date line)."""
     offset = 0
-    for para in doc.text.split("\n\n")[:3]:
+    for para in doc.text.split("\n\n")[:4]:  # headline, release lines, then the dateline
         m = DATELINE_PATTERN.match(para)
         if m and m["place"] and len(m["place"]) >= 3:
             break
@@ -261,7 +263,12 @@ class MentionTagger:
         generic = {"LOWER": {"IN": sorted(GENERIC_FORCE_MODIFIERS)}}
         self.matcher.add("COALITION", [[{"LOWER": "coalition"}]])
         rulers = {"LOWER": {"IN": ["government", "authorities", "regime", "administration"]}}
-        self.matcher.add("GOVERNMENT", [[dem, {"LOWER": "transitional", "OP": "?"}, rulers]])
+        interim = {"LOWER": {"IN": ["transitional", "transition", "interim"]}, "OP": "?"}
+        possessive = {"ORTH": {"IN": ["’s", "'s"]}}
+        self.matcher.add(
+            "GOVERNMENT",
+            [[dem, interim, rulers], [{"ENT_TYPE": "GPE"}, possessive, interim, rulers]],
+        )
         self.matcher.add("HOME_FORCES", [[generic, {"LOWER": {"IN": ["forces", "force"]}}]])
         backer = {"LOWER": {"IN": sorted(SUPPORT_WORDS)}}
         self.matcher.add("SUPPORT", [[dem, {"ORTH": "-"}, backer]])
@@ -293,7 +300,11 @@ class MentionTagger:
     def _from_ent(self, doc: Doc, ent: Span) -> list[_Found]:
         label = ent.label_
         if label == "ACTOR":
-            return [_span(doc, ent.start, ent.end, "ACTOR", ent.ent_id_, "gazetteer", 0.95)]
+            start = ent.start
+            if ent.ent_id_ in GROUPS_OF_PEOPLE:  # "unarmed civilians", "peaceful protesters"
+                while start > 0 and doc[start - 1].pos_ == "ADJ" and doc[start - 1].is_lower:
+                    start -= 1
+            return [_span(doc, start, ent.end, "ACTOR", ent.ent_id_, "gazetteer", 0.95)]
         key = fold(ent.text)
         if label in _NAME_LABELS and ent[0].lower_ in LOCATIVE_PREPOSITIONS and len(ent) > 1:
             # "Near Raqqah" tagged as a PERSON: the preposition is not part of the name
@@ -342,7 +353,8 @@ class MentionTagger:
             country, forces = self.demonyms.get(fold(doc[start].text), ("", ""))
             actor_id = forces or f"forces:{country}"
             if rule == "GOVERNMENT":
-                code = self.demonyms.get(fold(doc[start].text), ("", ""))[0]
+                word = fold(doc[start].text)
+                code = (self.demonyms.get(word) or self.countries.get(word) or ("", ""))[0]
                 if code:
                     out.append(
                         _span(doc, start, end, "ACTOR", f"government:{code}", "demonym", 0.93)
@@ -559,12 +571,28 @@ def _modifies_non_place(ent: Span) -> bool:
     return head.ent_type_ not in ("GPE", "LOC", "FAC") and head.lower_ not in PLACE_HEADS
 
 
+def _speaks(span: Span) -> bool:
+    """True when the words right after ``span`` make it a statement's author, even where
+    the parser is lost (headlines: "U.S. Condemns ...", "State Department: ...")."""
+    doc, i = span.doc, span.end
+    if i < len(doc) and doc[i].text == ":" and span.start == 0:
+        return True
+    while i < len(doc) and doc[i].pos_ == "ADV":
+        i += 1
+    if i >= len(doc):
+        return False
+    word = doc[i].lower_
+    return word.endswith("s") and (word[:-1] in STATEMENT_VERBS or word[:-2] in STATEMENT_VERBS)
+
+
 def _drop_authors_and_negated(kept: list[_Found]) -> list[_Found]:
     """The author of a statement ("the State Department condemns ...") is not an actor of
     what it describes, and "no civilians were hurt" names no victims."""
     out = []
     for item in kept:
         span = item[0]
+        if span.label_ in ("ACTOR", "PLACE") and _speaks(span):
+            continue
         if span.label_ == "ACTOR":
             if not any(t.pos_ in ("VERB", "AUX") for t in span.sent) and len(span.sent) <= 12:
                 continue  # a header line ("Department of State", "Press Office"), not a story

@@ -13,9 +13,10 @@ reports
 problems
     One row per file or record that could not be read, with a one-line reason.
 mentions
-    One row per tagged span (actor, place, date, person, supporter) in a report body.
-    ``start``/``end`` are character offsets into ``reports.body``:
-    ``body[start:end] == text`` always holds.
+    One row per tagged span (actor, place, date, person, supporter) in a report.
+    ``start``/``end`` are character offsets into ``reports.body``, or into
+    ``reports.title`` for headline mentions (``sentence_id == -1``):
+    ``(title if sentence_id == -1 else body)[start:end] == text`` always holds.
 actors
     One row per resolved actor across the corpus.
 places
@@ -96,7 +97,7 @@ COLUMNS: dict[str, dict[str, str]] = {
     },
     "mentions": {
         "report_id": TEXT,
-        "sentence_id": INT,  # index of the sentence within the report
+        "sentence_id": INT,  # index of the sentence within the body; -1 for the headline
         "sent_start": INT,  # sentence offsets in body
         "sent_end": INT,
         "start": INT,  # mention offsets in body
