@@ -85,7 +85,7 @@ def _place_countries_from_context(
     reports are about: fill ``country`` for such places, keeping coordinates empty."""
     from workbench.places import country_name
 
-    missing = places.country.isna() & places.place_id.notna()
+    missing = places.country.isna() & places.place_id.notna() & (places.feature != "region")
     if not missing.any():
         return places
     places = places.copy()
