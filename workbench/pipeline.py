@@ -102,6 +102,22 @@ PLACE_HEADS = PLACE_FEATURES | {
     "border", "borders", "countryside", "state", "outskirts", "coast", "side", "capital",
     "desert", "mountains", "valley", "river", "basin", "strait", "port", "airport",
 }  # fmt: skip
+#: Words that make a span date-like.
+DATE_WORDS = {
+    "today", "yesterday", "tomorrow", "tonight", "day", "days", "week", "weeks", "weekend",
+    "month", "months", "year", "years", "decade", "decades", "ago", "last", "next", "earlier",
+    "later", "recent", "past", "morning", "evening", "night", "afternoon", "dawn", "monday",
+    "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
+    "march", "april", "may", "june", "july", "august", "september", "october", "november",
+    "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+    "dec", "century", "ramadan", "eid", "season", "spring", "summer", "autumn", "fall",
+    "winter", "daily", "annual", "hours", "hour", "overnight", "long", "this", "that",
+}  # fmt: skip
+#: Capitalised words after a place name that belong to it ("Marib Governorate").
+PLACE_SUFFIXES = {
+    "governorate", "province", "state", "region", "district", "county", "mountains",
+    "valley", "basin", "strait", "river", "oblast", "prefecture", "division", "municipality",
+}  # fmt: skip
 #: Prepositions after which an untagged proper noun is taken as a place (low confidence).
 LOCATIVE_PREPOSITIONS = {"in", "near", "around", "toward", "towards", "outside", "into", "at"}
 #: "the militaries of X": X acts through these.
@@ -312,7 +328,12 @@ class MentionTagger:
         if label in ("ORG", "NORP", "PERSON", "GPE") and key in self.aliases:
             actor_id = self.aliases[key]
             return [_span(doc, ent.start, ent.end, "ACTOR", actor_id, "gazetteer", 0.9)]
-        if label == "PERSON" and _is_place(ent.text):
+        if (
+            label == "PERSON"
+            and len(ent) == 1
+            and _subject_verb(ent) is None
+            and _is_place(ent.text)
+        ):
             return [_span(doc, ent.start, ent.end, "PLACE", "", "ner+gazetteer", 0.7)]
         if label in ("ORG", "NORP"):
             start = ent.start + (1 if ent[0].lower_ == "the" else 0)
@@ -321,7 +342,7 @@ class MentionTagger:
                 return [_span(doc, start, ent.end, "ACTOR", new_id, "ner", 0.6)]
             return []
         kind = _KIND_OF_LABEL.get(label)
-        if kind is None:
+        if kind is None or (label == "DATE" and not _date_like(ent)):
             return []
         if label == "GPE" and (verb := _subject_verb(ent)) is not None:
             # A country as the subject of a verb is an agent, not a place: its forces when
@@ -336,10 +357,12 @@ class MentionTagger:
         is_dateline = ent.start_char == doc.user_data.get("wb_dateline_place")
         if kind == "PLACE" and not is_dateline and _modifies_non_place(ent):
             return []  # "U.S. officials", "the Iraqi government": a country as an adjective
-        start = ent.start
+        start, end = ent.start, ent.end
         if kind == "PLACE" and start > 0 and doc[start - 1].lower_ in DIRECTIONS:
             start -= 1  # "eastern Syria" is a region of Syria
-        ent = doc[start : ent.end]
+        if kind == "PLACE" and end < len(doc) and doc[end].lower_ in PLACE_SUFFIXES:
+            end += 1  # "Marib Governorate", "Golis mountains"
+        ent = doc[start:end]
         source = "dateline" if is_dateline and label == "GPE" else "ner"
         return [_span(doc, ent.start, ent.end, kind, "", source, 0.8)]
 
@@ -453,9 +476,16 @@ class MentionTagger:
 _Found = tuple[Span, str, float]
 
 
+def _date_like(span: Span) -> bool:
+    """NER sometimes calls a town a DATE ("Near Manbij"): a date has a number or a date word."""
+    return any(t.like_num or t.lower_ in DATE_WORDS for t in span)
+
+
 def _place_word(token) -> bool:
     """A token that can be part of a place name: a proper noun, or "al"/"-" inside one."""
-    if token.ent_type_ in ("ACTOR", "DATE", "TIME", "CARDINAL", "MONEY", "PERCENT"):
+    if token.ent_type_ in ("ACTOR", "TIME", "CARDINAL", "MONEY", "PERCENT"):
+        return False
+    if token.ent_type_ == "DATE" and _date_like(token.doc[token.i : token.i + 1]):
         return False
     if token.pos_ == "PROPN" and token.is_title:
         return True
@@ -565,7 +595,7 @@ def _subject_verb(span: Span):
 def _modifies_non_place(ent: Span) -> bool:
     """True for a country name used as a modifier of something that is not a place."""
     root = ent.root
-    if root.dep_ not in ("compound", "amod", "nmod", "poss") or root.head.i < ent.end - 1:
+    if root.dep_ not in ("compound", "amod", "nmod") or root.head.i < ent.end - 1:
         return False
     head = root.head
     return head.ent_type_ not in ("GPE", "LOC", "FAC") and head.lower_ not in PLACE_HEADS
