@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+import spacy.util
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
@@ -183,6 +184,9 @@ def load_pipeline(model: str | None = None) -> Language:
 
 def add_components(nlp: Language) -> Language:
     """Add the workbench components to any English pipeline with a parser and NER."""
+    # Bullets glued to a word ("•Near Raqqah") are punctuation, not part of the word.
+    prefixes = [*nlp.Defaults.prefixes, "•", "▪", "►"]
+    nlp.tokenizer.prefix_search = spacy.util.compile_prefix_regex(prefixes).search
     before = "ner" if "ner" in nlp.pipe_names else None
     nlp.add_pipe("workbench_dateline", before=before)
     ruler = nlp.add_pipe(
@@ -601,6 +605,19 @@ def _modifies_non_place(ent: Span) -> bool:
     return head.ent_type_ not in ("GPE", "LOC", "FAC") and head.lower_ not in PLACE_HEADS
 
 
+def _is_header_line(span: Span) -> bool:
+    """True when ``span`` stands on a short line with no verb (release furniture)."""
+    text = span.doc.text
+    start = text.rfind("\n", 0, span.start_char) + 1
+    if start == 0:
+        return False  # the headline: short and often verbless, but it is the story
+    end = text.find("\n", span.end_char)
+    line = span.doc.char_span(start, len(text) if end < 0 else end, alignment_mode="expand")
+    if line is None:
+        return False
+    return len(line) <= 12 and not any(t.pos_ in ("VERB", "AUX") for t in line)
+
+
 def _speaks(span: Span) -> bool:
     """True when the words right after ``span`` make it a statement's author, even where
     the parser is lost (headlines: "U.S. Condemns ...", "State Department: ...")."""
@@ -624,11 +641,15 @@ def _drop_authors_and_negated(kept: list[_Found]) -> list[_Found]:
         if span.label_ in ("ACTOR", "PLACE") and _speaks(span):
             continue
         if span.label_ == "ACTOR":
-            if not any(t.pos_ in ("VERB", "AUX") for t in span.sent) and len(span.sent) <= 12:
+            if _is_header_line(span):
                 continue  # a header line ("Department of State", "Press Office"), not a story
             verb = _subject_verb(span)
             if verb is not None and verb.lemma_.lower() in STATEMENT_VERBS:
                 continue
+            root = span.root  # "... condemned by the State Department"
+            if root.dep_ == "pobj" and root.head.lower_ == "by":
+                if root.head.head.lemma_.lower() in STATEMENT_VERBS:
+                    continue
             if span.start > 0 and span.doc[span.start - 1].lower_ in ("no", "zero"):
                 continue
         out.append(item)
