@@ -15,7 +15,7 @@ import pandas as pd
 
 from workbench import schema
 from workbench.gazetteer import alias_index, load_demonyms, load_gazetteer
-from workbench.pipeline import COALITION_ID, HOME_FORCES_ID
+from workbench.pipeline import COALITION_ID, HOME_FORCES_ID, HOME_GOVERNMENT_ID
 from workbench.text import fold
 
 #: Head words that suggest an ACLED-style type for an actor not in the gazetteer.
@@ -79,6 +79,9 @@ def resolve_actors(
     resolved = []
     reports = mentions.loc[is_actor, "report_id"]
     for key, eid, report_id in zip(texts, ids, reports, strict=True):
+        if eid == HOME_GOVERNMENT_ID:
+            country = report_countries.get(report_id)
+            eid = f"government:{country}" if country else f"new:{key}"
         if eid.startswith("government:") and (gov := _governments().get(eid.split(":")[1])):
             eid = gov
         elif eid == HOME_FORCES_ID:

@@ -70,6 +70,8 @@ MILITARY_VERBS = {
 GENERIC_FORCE_MODIFIERS = {"security", "government", "state", "regime"}
 #: Entity id of such forces until ``actors.resolve_actors`` knows the report's country.
 HOME_FORCES_ID = "forces:?"
+#: Entity id of "the government" until ``actors.resolve_actors`` knows the report's country.
+HOME_GOVERNMENT_ID = "government:?"
 #: Entity id of a bare "coalition" until ``actors.resolve_actors`` knows the theatre.
 COALITION_ID = "coalition:?"
 #: Gazetteer ids of groups of people whose adjectives belong to the mention.
@@ -284,10 +286,17 @@ class MentionTagger:
         self.matcher.add("COALITION", [[{"LOWER": "coalition"}]])
         rulers = {"LOWER": {"IN": ["government", "authorities", "regime", "administration"]}}
         interim = {"LOWER": {"IN": ["transitional", "transition", "interim"]}, "OP": "?"}
+        # one-word country names, matched as words: NER often calls "Mali" a PERSON
+        country = {"ORTH": {"IN": sorted({c for c in demonyms.country if " " not in c})}}
+        home = {"LOWER": {"IN": ["national", "unity", "transitional", "interim", "federal"]}}
+        self.matcher.add(
+            "HOME_GOVERNMENT",
+            [[{"LOWER": "the"}, {**home, "OP": "*"}, {"LOWER": "government"}]],
+        )
         possessive = {"ORTH": {"IN": ["’s", "'s"]}}
         self.matcher.add(
             "GOVERNMENT",
-            [[dem, interim, rulers], [{"ENT_TYPE": "GPE"}, possessive, interim, rulers]],
+            [[dem, interim, rulers], [country, possessive, interim, rulers]],
         )
         self.matcher.add("HOME_FORCES", [[generic, {"LOWER": {"IN": ["forces", "force"]}}]])
         backer = {"LOWER": {"IN": sorted(SUPPORT_WORDS)}}
@@ -387,6 +396,14 @@ class MentionTagger:
                         _span(doc, start, end, "ACTOR", f"government:{code}", "demonym", 0.93)
                     )
                 continue
+            if rule == "HOME_GOVERNMENT":
+                # "the government", "the national unity government": the report's country
+                next_word = doc[end].lower_ if end < len(doc) else ""
+                if next_word not in ("of", "'s", "’s"):
+                    out.append(
+                        _span(doc, start + 1, end, "ACTOR", HOME_GOVERNMENT_ID, "pattern", 0.7)
+                    )
+                continue
             if rule == "COALITION":
                 # A bare "the coalition": the coalition of this report's theatre, in resolve.
                 if not (start and (doc[start - 1].ent_type_ or doc[start - 1].text == "-")):
@@ -395,7 +412,11 @@ class MentionTagger:
             if rule == "HOME_FORCES":
                 # "security forces" with no country named: the report's country, in resolve.
                 prev = doc[start - 1] if start else None
-                if start >= 2 and prev.text in ("’s", "'s") and doc[start - 2].ent_type_ == "GPE":
+                if (
+                    start >= 2
+                    and prev.text in ("’s", "'s")
+                    and fold(doc[start - 2].text) in self.countries
+                ):
                     owner = doc[start - 2]  # "Somalia's security forces"
                     code, forces = self.countries.get(fold(owner.text), ("", ""))
                     if code:
