@@ -284,6 +284,8 @@ class MentionTagger:
         self.matcher.add("FORCES", [[dem, mod, {"LOWER": {"IN": sorted(FORCE_NOUNS)}}]])
         generic = {"LOWER": {"IN": sorted(GENERIC_FORCE_MODIFIERS)}}
         self.matcher.add("COALITION", [[{"LOWER": "coalition"}]])
+        govs = {"LOWER": {"IN": ["government", "governments", "leaders", "leadership"]}}
+        self.matcher.add("GOVERNMENTS_OF", [[govs, {"LOWER": "of"}]])
         rulers = {"LOWER": {"IN": ["government", "authorities", "regime", "administration"]}}
         interim = {"LOWER": {"IN": ["transitional", "transition", "interim"]}, "OP": "?"}
         # one-word country names, matched as words: NER often calls "Mali" a PERSON
@@ -338,6 +340,18 @@ class MentionTagger:
         if label in _NAME_LABELS and ent[0].lower_ in LOCATIVE_PREPOSITIONS and len(ent) > 1:
             # "Near Raqqah" tagged as a PERSON: the preposition is not part of the name
             return [_span(doc, ent.start + 1, ent.end, "PLACE", "", "ner+pattern", 0.7)]
+        if (
+            label in ("GPE", "ORG")
+            and ent[0].lower_ in ("government", "governments")
+            and len(ent) > 2
+        ):
+            if ent[1].lower_ == "of" and (code := self.countries.get(fold(ent[2:].text), ("",))[0]):
+                # "the Governments of Saudi Arabia, ...": the country names the actor
+                return [
+                    _span(
+                        doc, ent.start + 2, ent.end, "ACTOR", f"government:{code}", "pattern", 0.9
+                    )
+                ]
         if label in ("ORG", "NORP", "PERSON", "GPE") and key in self.aliases:
             actor_id = self.aliases[key]
             return [_span(doc, ent.start, ent.end, "ACTOR", actor_id, "gazetteer", 0.9)]
@@ -398,11 +412,14 @@ class MentionTagger:
                 continue
             if rule == "HOME_GOVERNMENT":
                 # "the government", "the national unity government": the report's country
-                next_word = doc[end].lower_ if end < len(doc) else ""
-                if next_word not in ("of", "'s", "’s"):
+                after = doc[end] if end < len(doc) else None
+                if after is None or not (after.lower_ in ("of", "'s", "’s") or after.is_title):
                     out.append(
                         _span(doc, start + 1, end, "ACTOR", HOME_GOVERNMENT_ID, "pattern", 0.7)
                     )
+                continue
+            if rule == "GOVERNMENTS_OF":
+                out.extend(self._governments_after(doc, end))
                 continue
             if rule == "COALITION":
                 # A bare "the coalition": the coalition of this report's theatre, in resolve.
@@ -459,6 +476,22 @@ class MentionTagger:
                 i = j + 1
             else:
                 break
+        return out
+
+    def _governments_after(self, doc: Doc, i: int) -> list[_Found]:
+        """ "the Governments of Saudi Arabia, Jordan and Oman": each country's government."""
+        out = []
+        while i < len(doc) and (doc[i].ent_type_ == "GPE" or doc[i].lower_ in (",", "and", "the")):
+            if doc[i].ent_type_ == "GPE" and doc[i].ent_iob_ == "B":
+                j = i + 1
+                while j < len(doc) and doc[j].ent_iob_ == "I":
+                    j += 1
+                code = self.countries.get(fold(doc[i:j].text), ("", ""))[0]
+                if code:
+                    out.append(_span(doc, i, j, "ACTOR", f"government:{code}", "pattern", 0.9))
+                i = j
+            else:
+                i += 1
         return out
 
     def _alias_spans(self, doc: Doc, found: list[_Found]) -> list[_Found]:
