@@ -70,6 +70,15 @@ MILITARY_VERBS = {
 GENERIC_FORCE_MODIFIERS = {"security", "government", "state", "regime"}
 #: Entity id of such forces until ``actors.resolve_actors`` knows the report's country.
 HOME_FORCES_ID = "forces:?"
+#: Nouns of violence whose perpetrator, if no armed group is named, is unidentified.
+ATTACK_NOUNS = {
+    "attack", "attacks", "bombing", "bombings", "kidnapping", "kidnappings", "abduction",
+    "abductions", "ambush", "ambushes", "assault", "massacre", "killings", "shelling",
+}  # fmt: skip
+#: The gazetteer's actor for attacks whose perpetrator nobody names.
+UNIDENTIFIED_ID = "unidentified-armed-group"
+#: Actor types that count as an armed group being named.
+ARMED_TYPES = ("rebel_group", "political_militia", "identity_militia")
 #: Entity id of "the government" until ``actors.resolve_actors`` knows the report's country.
 HOME_GOVERNMENT_ID = "government:?"
 #: Entity id of a bare "coalition" until ``actors.resolve_actors`` knows the theatre.
@@ -322,6 +331,7 @@ class MentionTagger:
         found.extend(self._alias_spans(doc, found))
         found = [f for f in found if not any(s <= f[0].start_char < e for s, e in blocked)]
         kept = _link_persons(_drop_authors_and_negated(_dedupe(found)))
+        kept = self._implied_perpetrator(doc, kept)
         for span, source, conf in kept:
             span._.wb_source = source
             span._.wb_confidence = conf
@@ -477,6 +487,21 @@ class MentionTagger:
             else:
                 break
         return out
+
+    def _implied_perpetrator(self, doc: Doc, kept: list[_Found]) -> list[_Found]:
+        """An attack with no armed group named anywhere in the report: ACLED codes the
+        perpetrator as an unidentified armed group; tag it on the first attack word."""
+        armed = _armed_actor_ids()
+        if any(s.label_ == "ACTOR" and (s.kb_id_ in armed) for s, _, _ in kept):
+            return kept
+        taken = {i for s, _, _ in kept for i in range(s.start, s.end)}
+        for token in doc:
+            if token.pos_ == "NOUN" and token.lower_ in ATTACK_NOUNS and token.i not in taken:
+                if any(c.lower_ in ("no", "any") for c in token.children):
+                    continue
+                implied = _span(doc, token.i, token.i + 1, "ACTOR", UNIDENTIFIED_ID, "implied", 0.4)
+                return sorted([*kept, implied], key=lambda f: f[0].start)
+        return kept
 
     def _governments_after(self, doc: Doc, i: int) -> list[_Found]:
         """ "the Governments of Saudi Arabia, Jordan and Oman": each country's government."""
@@ -721,6 +746,12 @@ def _looks_like_actor(span: Span) -> bool:
 def _looks_like_actor_text(text: str) -> bool:
     words = re.split(r"[\s-]+", text.lower())
     return bool(words) and words[-1] in ACTOR_HEADS
+
+
+@cache
+def _armed_actor_ids() -> frozenset[str]:
+    table = load_gazetteer()
+    return frozenset(table.actor_id[table.actor_type.isin(ARMED_TYPES)])
 
 
 @cache
