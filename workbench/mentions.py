@@ -74,7 +74,8 @@ def doc_mentions(doc: Doc, *, report_id: str, title_len: int = 0) -> list[dict[s
         else:
             sid = _sentence_index(starts, span.start)
             sent = sentences[sid]
-            sent_start, sent_end = max(sent.start_char, offset) - offset, sent.end_char - offset
+            sent_start = max(sent.start_char, offset) - offset
+            sent_end = max(sent.end_char, span.end_char) - offset  # never cut a mention
             shift = offset
         rows.append(
             {

@@ -397,7 +397,12 @@ class MentionTagger:
         start, end = ent.start, ent.end
         if kind == "PLACE" and start > 0 and doc[start - 1].lower_ in DIRECTIONS:
             start -= 1  # "eastern Syria" is a region of Syria
-        if kind == "PLACE" and end < len(doc) and doc[end].lower_ in PLACE_SUFFIXES:
+        if (
+            kind == "PLACE"
+            and end < len(doc)
+            and doc[end].lower_ in PLACE_SUFFIXES
+            and not doc[end].is_sent_start
+        ):
             end += 1  # "Marib Governorate", "Golis mountains"
         ent = doc[start:end]
         source = "dateline" if is_dateline and label == "GPE" else "ner"
