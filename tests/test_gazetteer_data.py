@@ -145,6 +145,6 @@ def test_generic_actor_classes_have_no_country(actors):
     for actor_id, actor_type in [
         ("civilians", "civilians"),
         ("protesters", "protesters"),
-        ("unidentified-armed-group", "political_militia"),
+        ("unidentified-armed-group", "other"),
     ]:
         assert (rows.loc[actor_id, "actor_type"], rows.loc[actor_id, "country"]) == (actor_type, "")

@@ -332,6 +332,7 @@ class MentionTagger:
         found = [f for f in found if not any(s <= f[0].start_char < e for s, e in blocked)]
         kept = _link_persons(_drop_authors_and_negated(_dedupe(found)))
         kept = self._implied_perpetrator(doc, kept)
+        kept = _with_nested_places(kept)
         for span, source, conf in kept:
             span._.wb_source = source
             span._.wb_confidence = conf
@@ -342,10 +343,19 @@ class MentionTagger:
         label = ent.label_
         if label == "ACTOR":
             start = ent.start
-            if ent.ent_id_ in GROUPS_OF_PEOPLE:  # "unarmed civilians", "peaceful protesters"
+            end = ent.end
+            if ent.ent_id_ in GROUPS_OF_PEOPLE:  # "unarmed civilians", "residents of Abdiya"
                 while start > 0 and doc[start - 1].pos_ == "ADJ" and doc[start - 1].is_lower:
                     start -= 1
-            return [_span(doc, start, ent.end, "ACTOR", ent.ent_id_, "gazetteer", 0.95)]
+                if (
+                    end + 1 < len(doc)
+                    and doc[end].lower_ == "of"
+                    and doc[end + 1].ent_type_ == "GPE"
+                ):
+                    end += 2
+                    while end < len(doc) and doc[end].ent_iob_ == "I":
+                        end += 1
+            return [_span(doc, start, end, "ACTOR", ent.ent_id_, "gazetteer", 0.95)]
         key = fold(ent.text)
         if label in _NAME_LABELS and ent[0].lower_ in LOCATIVE_PREPOSITIONS and len(ent) > 1:
             # "Near Raqqah" tagged as a PERSON: the preposition is not part of the name
@@ -588,9 +598,30 @@ def _span(
     return Span(doc, start, end, label=label, kb_id=kb_id or ""), source, conf
 
 
+def _with_nested_places(kept: list[_Found]) -> list[_Found]:
+    """ "residents of Abdiya" is a group of people and names a place: keep both."""
+    nested = [
+        _span(span.doc, ent.start, ent.end, "PLACE", "", "ner", 0.8)
+        for span, _, _ in kept
+        if span.label_ == "ACTOR" and span.kb_id_ in GROUPS_OF_PEOPLE
+        for ent in span.ents
+        if ent.label_ == "GPE"
+    ]
+    return sorted([*kept, *nested], key=lambda f: (f[0].start, -f[0].end)) if nested else kept
+
+
 def _dedupe(found: list[_Found]) -> list[_Found]:
-    """Keep one span per stretch of text: the most confident, then the longest."""
-    ranked = sorted(found, key=lambda f: (f[2], f[0].end - f[0].start), reverse=True)
+    """Keep one span per stretch of text: the most confident, then the longest. A longer
+    span naming the same entity as a shorter one inside it wins ("U.S. military forces")."""
+    best: dict[tuple[str, str], list[_Found]] = {}
+    for f in found:
+        best.setdefault((f[0].label_, f[0].kb_id_), []).append(f)
+    boosted = []
+    for span, source, conf in found:
+        same = best[(span.label_, span.kb_id_)] if span.kb_id_ else []
+        inner = [c for s, _, c in same if span.start <= s.start and s.end <= span.end]
+        boosted.append((span, source, max([conf, *inner])))
+    ranked = sorted(boosted, key=lambda f: (f[2], f[0].end - f[0].start), reverse=True)
     taken: set[int] = set()
     kept = []
     for item in ranked:
@@ -675,6 +706,8 @@ def _subject_verb(span: Span):
             break
     if token.dep_ == "compound" and token.head.dep_ in ("nsubj", "nsubjpass"):
         token = token.head
+    if token.dep_ == "pobj" and token.head.lower_ == "by" and token.head.dep_ == "agent":
+        return token.head.head  # "strikes conducted by the U.S."
     if token.dep_ in ("nsubj", "nsubjpass") and token.head is not token:
         return token.head  # the parser sometimes tags "calls"/"urges" as nouns: trust the arc
     return None
