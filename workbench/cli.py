@@ -115,6 +115,46 @@ def _cmd_notebooks(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    from workbench.store import Store
+
+    with Store.open(args.store) as store:
+        counts = store.ingest(args.paths, model=args.model, progress=True)
+        problems = store.table("problems")
+    _print_problems(problems)
+    print(", ".join(f"{n} {what}" for what, n in counts.items()) + f"  ({store.path})")
+    return 0
+
+
+def _cmd_correct(args: argparse.Namespace) -> int:
+    import json
+
+    from workbench.store import Store
+
+    with Store.open(args.store, read_only=args.action in ("list", "export")) as store:
+        if args.action == "list":
+            ledger = store.corrections()
+            ledger["payload"] = ledger.payload.map(lambda p: json.dumps(p, ensure_ascii=False))
+            with _wide_display():
+                columns = ["id", "time", "author", "kind", "status", "payload", "detail"]
+                print(ledger[columns].to_string(index=False, max_colwidth=60))
+        elif args.action == "undo":
+            print(f"#{store.undo(args.id, reason=args.reason)} undoes #{args.id}")
+        elif args.action == "export":
+            print(f"{store.export_corrections(args.file)} corrections written to {args.file}")
+        elif args.action == "import":
+            counts = store.import_corrections(args.file)
+            print(f"{counts['added']} corrections added, {counts['present']} already present")
+        else:
+            try:
+                fields = json.loads(args.json)
+            except json.JSONDecodeError as exc:
+                raise WorkbenchError(f"--json: not JSON ({exc})") from None
+            entry = store.correct(args.kind, reason=args.reason, **fields)
+            print(f"#{entry} {args.kind} recorded")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="workbench", description="Read, tag and chart conflict reports."
@@ -160,6 +200,32 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("notebooks", nargs="*", help="notebooks (default: notebooks/NN-*.ipynb)")
     p.add_argument("--check-only", action="store_true", help="only list style problems")
     p.set_defaults(func=_cmd_notebooks)
+
+    store_help = "the store file (default: build/workbench.duckdb)"
+    p = sub.add_parser("ingest", help="read and tag reports into the store (only what changed)")
+    p.add_argument("paths", nargs="+", help="files or folders of reports")
+    p.add_argument("--store", help=store_help)
+    p.add_argument("--model", help="spaCy model (default: $WORKBENCH_MODEL or the default)")
+    p.set_defaults(func=_cmd_ingest)
+
+    p = sub.add_parser("correct", help="list, add, undo, export or import analyst corrections")
+    actions = p.add_subparsers(dest="action", required=True)
+    a = actions.add_parser("list", help="print the corrections ledger with each entry's status")
+    a.add_argument("--store", help=store_help)
+    a = actions.add_parser("undo", help="undo correction ID (recorded as a new entry)")
+    a.add_argument("id", type=int)
+    a.add_argument("--reason", default="")
+    a.add_argument("--store", help=store_help)
+    for action, what in (("export", "write the ledger to"), ("import", "add new entries from")):
+        a = actions.add_parser(action, help=f"{what} a JSON-lines file")
+        a.add_argument("file")
+        a.add_argument("--store", help=store_help)
+    a = actions.add_parser("add", help="record one correction, e.g. add rename_actor --json ...")
+    a.add_argument("kind", help="reject_mention, add_mention, relabel, merge_actors, ...")
+    a.add_argument("--json", required=True, help='its fields, e.g. \'{"actor": "sdf", ...}\'')
+    a.add_argument("--reason", default="")
+    a.add_argument("--store", help=store_help)
+    p.set_defaults(func=_cmd_correct)
 
     return parser
 

@@ -312,8 +312,6 @@ class MentionTagger:
         self.matcher.add("HOME_FORCES", [[generic, {"LOWER": {"IN": ["forces", "force"]}}]])
         backer = {"LOWER": {"IN": sorted(SUPPORT_WORDS)}}
         self.matcher.add("SUPPORT", [[dem, {"ORTH": "-"}, backer]])
-        joined = rf"^[a-z.]+-(?:{'|'.join(sorted(SUPPORT_WORDS))})$"  # one token: "U.S.-backed"
-        self.matcher.add("SUPPORT_TOKEN", [[{"LOWER": {"REGEX": joined}}]])
         feature = {"LOWER": {"IN": sorted(PLACE_FEATURES)}}
         self.matcher.add("PLACE_OF", [[feature, {"LOWER": "of"}]])
         possessive = {"ORTH": {"IN": ["’s", "'s"]}}
@@ -471,7 +469,8 @@ class MentionTagger:
                     out.append(_span(doc, start, end, "ACTOR", HOME_FORCES_ID, "pattern", 0.7))
                 continue
             if rule == "SUPPORT":
-                out.append(_span(doc, start, start + 1, "SUPPORTER", actor_id, "demonym", 0.97))
+                if country:
+                    out.append(_span(doc, start, start + 1, "SUPPORTER", actor_id, "demonym", 0.93))
             elif {t.lower_ for t in doc[start:end]} & NAMED_BRANCHES and all(
                 t.is_title for t in doc[start:end]
             ):
@@ -481,8 +480,17 @@ class MentionTagger:
             else:
                 out.append(_span(doc, start, end, "ACTOR", actor_id, "demonym", 0.92))
         for token in doc:
-            if token.pos_ in ("ADP", "PROPN", "SCONJ") and token.lower_ in LOCATIVE_PREPOSITIONS:
+            lower = token.lower_
+            if lower in LOCATIVE_PREPOSITIONS and token.pos_ in ("ADP", "PROPN", "SCONJ"):
                 out.extend(self._places_after(doc, token.i + 1, confidence=0.5))
+            elif "-" in lower and lower.rsplit("-", 1)[1] in SUPPORT_WORDS:
+                # one token: "U.S.-backed"
+                country, forces = self.demonyms.get(fold(lower.rsplit("-", 1)[0]), ("", ""))
+                if country:
+                    actor_id = forces or f"forces:{country}"
+                    out.append(
+                        _span(doc, token.i, token.i + 1, "SUPPORTER", actor_id, "demonym", 0.93)
+                    )
         return out
 
     def _places_after(self, doc: Doc, i: int, *, confidence: float = 0.85) -> list[_Found]:
@@ -729,6 +737,8 @@ def _is_header_line(span: Span) -> bool:
     if start == 0:
         return False  # the headline: short and often verbless, but it is the story
     end = text.find("\n", span.end_char)
+    if (len(text) if end < 0 else end) - start > 120:
+        return False  # a paragraph, not a header
     line = span.doc.char_span(start, len(text) if end < 0 else end, alignment_mode="expand")
     if line is None:
         return False
