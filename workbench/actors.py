@@ -71,7 +71,7 @@ def resolve_actors(
     form_to_id: dict[str, str] = {}
     mined: dict[str, str] = {}  # a short form of an actor found in the text, e.g. its acronym
     for key, eid in zip(texts, ids, strict=True):
-        if eid and not eid.startswith("new:"):
+        if eid and not eid.startswith("new:") and not eid.endswith(":?"):
             form_to_id.setdefault(key, eid)
         elif eid.startswith("new:") and eid != f"new:{key}":
             mined.setdefault(key, eid)
