@@ -48,9 +48,17 @@ render: setup vendor
 notebooks: setup
 	$(BIN)/workbench notebooks
 
-demo: setup
-	$(BIN)/workbench read seeds --format table
-	@echo "outputs are under build/"
+# The main job on the shipped seeds: store, scorer-format extraction, tables, rendered notebooks.
+demo: setup vendor
+	$(BIN)/workbench ingest seeds --store build/workbench.duckdb
+	$(BIN)/workbench extract seeds --format jsonl --out build/extraction.jsonl --tables-dir build/tables
+	$(BIN)/workbench render --out build/html
+	@echo
+	@echo "outputs:"
+	@echo "  build/workbench.duckdb   the store (tagged reports, corrections ledger)"
+	@echo "  build/extraction.jsonl   actors and places per report (scorer format)"
+	@echo "  build/tables/*.csv       reports, mentions, actors, places, dates, relations"
+	@echo "  build/html/              the notebooks as offline HTML pages"
 
 lint: setup
 	$(BIN)/ruff check .

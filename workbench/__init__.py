@@ -4,6 +4,7 @@ The public surface is what this module re-exports; everything else is an impleme
 detail. Tables are pandas DataFrames whose columns are defined in ``workbench.schema``.
 """
 
+from workbench import charts, filters, panels
 from workbench.config import BUILD_DIR, SEEDS_DIR
 from workbench.errors import (
     CorrectionError,
@@ -13,8 +14,10 @@ from workbench.errors import (
     WorkbenchError,
 )
 from workbench.extraction import extract, resolve, scorer_records
+from workbench.filters import evidence, filter_tables
 from workbench.highlight import highlight_html, report_html, show_report
 from workbench.mentions import tag_reports
+from workbench.panels import explorer, tagging_panel
 from workbench.pipeline import PIPELINE_VERSION, load_pipeline
 from workbench.reports import read_report, read_reports
 
@@ -27,9 +30,15 @@ __all__ = [
     "SEEDS_DIR",
     "StoreError",
     "WorkbenchError",
+    "charts",
+    "evidence",
+    "explorer",
     "extract",
+    "filter_tables",
+    "filters",
     "highlight_html",
     "load_pipeline",
+    "panels",
     "read_report",
     "read_reports",
     "report_html",
@@ -37,4 +46,5 @@ __all__ = [
     "scorer_records",
     "show_report",
     "tag_reports",
+    "tagging_panel",
 ]

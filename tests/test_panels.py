@@ -1,0 +1,232 @@
+"""Panel wiring without a browser: controls redraw the FigureWidgets in place, clicks fill the
+evidence pane (escaped), and tagging buttons send the right corrections to the store."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from workbench import panels, schema
+from workbench.errors import CorrectionError, WorkbenchError
+
+
+def _click(widget: go.FigureWidget, trace_index: int, point_index) -> None:
+    """Send the message the browser sends when a point is clicked."""
+    widget._js2py_pointsCallback = {
+        "event_type": "plotly_click",
+        "points": {"trace_indexes": [trace_index], "point_indexes": [point_index],
+                   "xs": [None], "ys": [None]},
+        "device_state": None,
+        "selector": None,
+    }  # fmt: skip
+
+
+def _bar_labels(panel) -> set[str]:
+    return {y for t in panel.figure.data for y in t.y}
+
+
+def test_selecting_actors_redraws_the_same_figure_widgets(tiny_tables):
+    panel = panels.explorer(tiny_tables)
+    widget = panel.figure
+    assert "Islamic State" in _bar_labels(panel)
+    panel.actor_select.value = ("saa", "pmf")
+    assert panel.figure is widget
+    assert _bar_labels(panel) == {"Syrian Arab Army", "Popular Mobilization Forces"}
+    assert "2 reports" in panel.status.value
+    panel.chart_picker.value = "Actor × report"
+    assert panel.figure is widget and widget.data[0].type == "heatmap"
+    assert widget.data[0].z.shape == (2, 2)
+    panel.chart_picker.value = "Where"
+    assert widget.layout.geo.showland is False and widget.layout.barmode is None
+    panel.chart_picker.value = "Who"
+    assert widget.layout.geo.showland is None  # the map's layout does not linger
+
+
+def test_type_toggles_dates_outlets_and_reset(tiny_tables):
+    panel = panels.explorer(tiny_tables)
+    panel.type_buttons["rebel_group"].value = False
+    assert (
+        panel.filter_args()["actor_types"]
+        and "rebel_group" not in panel.filter_args()["actor_types"]
+    )
+    assert not {"Islamic State", "Syrian Democratic Forces"} & _bar_labels(panel)
+    panel.date_slider.index = (1, 2)
+    lo, hi = panel.filter_args()["date_range"]
+    assert lo == pd.Timestamp("2024-02-10") and hi == pd.Timestamp("2024-03-15")
+    assert set(panel.filtered["reports"].report_id) == {"r2", "r3"}
+    panel.outlet_select.value = ("AFP",)
+    assert set(panel.filtered["reports"].report_id) == {"r3"}
+    panel.reset()
+    assert all(v is None for v in panel.filter_args().values())
+    assert len(panel.filtered["reports"]) == 4
+
+
+def test_search_narrows_the_options_but_keeps_the_selection(tiny_tables):
+    panel = panels.explorer(tiny_tables)
+    panel.actor_select.value = ("saa",)
+    panel.search.value = "islamic"
+    assert {v for _, v in panel.actor_select.options} == {"saa", "is"}
+    assert panel.actor_select.value == ("saa",)
+    assert _bar_labels(panel) == {"Syrian Arab Army"}
+
+
+def test_clicking_a_bar_shows_its_sentences_escaped(tiny_tables):
+    panel = panels.explorer(tiny_tables)
+    widget = panel.figure
+    t = next(i for i, tr in enumerate(widget.data) if "Syrian Arab Army" in tr.y)
+    _click(widget, t, list(widget.data[t].y).index("Syrian Arab Army"))
+    pane = panel.evidence_pane.value
+    assert "Syrian Arab Army" in pane and "2 sentences" in pane
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in pane and "<script>" not in pane
+    assert "Shelling &lt;b&gt;near&lt;/b&gt; Raqqa" in pane  # the report, named and escaped
+    assert "<mark" in pane
+
+
+def test_clicking_a_heatmap_cell_a_node_an_edge_and_a_place(tiny_tables):
+    panel = panels.explorer(tiny_tables)
+    panel.chart_picker.value = "Actor × report"
+    _click(panel.figure, 0, [0, 0])  # Islamic State in r1
+    assert "Islamic State in “SDF takes Dashisha”" in panel.evidence_pane.value
+    panel.chart_picker.value = "With whom"
+    net = panel.figure
+    backs = next(i for i, t in enumerate(net.data) if t.name == "backs" and t.mode == "markers")
+    _click(net, backs, 0)
+    assert " backs " in panel.evidence_pane.value and "1 sentence" in panel.evidence_pane.value
+    panel.chart_picker.value = "Where"
+    where = panel.figure
+    point = next(i for i, t in enumerate(where.data) if t.meta != "basemap")
+    _click(where, point, 0)
+    assert "in Al-Hasakah" in panel.evidence_pane.value
+
+
+def test_clicks_use_the_current_filters(tiny_tables):
+    panel = panels.explorer(tiny_tables)
+    panel.outlet_select.value = ("Kurdistan 24",)
+    found = panel.show_evidence(["actor", "is"])
+    assert set(found.report_id) == {"r1"}
+
+
+def test_update_figure_adds_removes_and_clears_stale_properties():
+    widget = go.FigureWidget(
+        go.Figure([go.Bar(x=[1], y=["a"], text=["old"]), go.Bar(x=[2], y=["b"])])
+    )
+    panels.update_figure(widget, go.Figure(go.Bar(x=[3], y=["c"]), layout={"title": "new"}))
+    assert len(widget.data) == 1 and widget.data[0].x == (3,) and widget.data[0].text is None
+    assert widget.layout.title.text == "new"
+    panels.update_figure(widget, go.Figure([go.Scatter(x=[1]), go.Bar(x=[1])]))
+    assert [t.type for t in widget.data] == ["scatter", "bar"]
+
+
+def test_evidence_html_names_each_report_once(tiny_tables):
+    from workbench.filters import evidence
+
+    out = panels.evidence_html(evidence(tiny_tables, actor="is"), heading="IS")
+    assert out.count("SDF takes Dashisha") == 1 and "4 sentences" in out
+    assert "No sentence" in panels.evidence_html(evidence(tiny_tables, actor="nobody"))
+
+
+# -- tagging ------------------------------------------------------------------------------
+
+
+MENTION = {"report_id": "r1", "start": 14, "end": 17, "text": "SDF", "entity_id": "sdf"}
+
+
+@pytest.mark.parametrize(
+    ("action", "value", "expected"),
+    [
+        ("Reject", None, ("reject_mention", {"report_id": "r1", "start": 14, "end": 17,
+                                              "text": "SDF"})),
+        ("Relabel", "place", ("relabel", {"report_id": "r1", "start": 14, "end": 17,
+                                          "text": "SDF", "kind": "place", "label": "PLACE"})),
+        ("Set type", "state_force", ("set_actor_type", {"actor": "sdf",
+                                                        "actor_type": "state_force"})),
+        ("Merge into", "is", ("merge_actors", {"actors": ["sdf", "is"], "into": "is"})),
+        ("Confirm", None, ("confirm_actor", {"actor": "sdf"})),
+    ],
+)  # fmt: skip
+def test_correction_for_each_button(action, value, expected):
+    assert panels.correction_for(action, MENTION, value=value) == expected
+
+
+def test_correction_for_says_what_is_missing():
+    with pytest.raises(WorkbenchError, match="choose a value"):
+        panels.correction_for("Set type", MENTION)
+    with pytest.raises(WorkbenchError, match="not resolved"):
+        panels.correction_for("Confirm", {**MENTION, "entity_id": None})
+
+
+class FakeStore:
+    """Records corrections; the tables lose a rejected mention, as the real store's would."""
+
+    def __init__(self, tables: dict) -> None:
+        self._tables, self.calls, self.undone = tables, [], []
+
+    def tables(self) -> dict:
+        return self._tables
+
+    def correct(self, kind: str, **fields) -> int:
+        if fields.get("actor") == "ghost":
+            raise CorrectionError(f"{kind}: no actor 'ghost'")
+        self.calls.append((kind, fields))
+        if kind == "reject_mention":
+            m = self._tables["mentions"]
+            self._tables = {**self._tables, "mentions": m[m.start != fields["start"]]}
+        return len(self.calls)
+
+    def undo(self, entry_id: int) -> int:
+        self.undone.append(entry_id)
+        return 100 + entry_id
+
+
+def test_tagging_panel_sends_corrections_and_undoes_them(tiny_tables):
+    store = FakeStore(tiny_tables)
+    panel = panels.tagging_panel(store, report_id="r2")
+    assert "&lt;script&gt;" in panel.view.value and "<script>" not in panel.view.value
+    labels = [label for label, _ in panel.mention_picker.options]
+    assert labels[0] == "Syrian Arab Army · actor · state force  [4:20]"
+    panel.mention_picker.value = panel.mention_picker.options[0][1]
+    panel.values["Set type"].value = "identity_militia"
+    panel.buttons["Set type"].click()
+    assert store.calls[-1] == ("set_actor_type", {"actor": "saa", "actor_type": "identity_militia"})
+    panel.mention_picker.value = ("r2", 40, 43, "SDF")
+    panel.buttons["Reject"].click()
+    assert store.calls[-1][0] == "reject_mention"
+    assert ("r2", 40, 43, "SDF") not in [v for _, v in panel.mention_picker.options]
+    assert "Saved #2" in panel.message.value
+    panel.undo_button.click()
+    assert store.undone == [2] and "Undid #2" in panel.message.value
+
+
+def test_tagging_panel_shows_store_errors(tiny_tables):
+    tables = dict(tiny_tables)
+    m = tables["mentions"].copy()
+    m.loc[m.entity_id == "saa", "entity_id"] = "ghost"
+    tables["mentions"] = m
+    panel = panels.tagging_panel(FakeStore(tables), report_id="r2")
+    panel.mention_picker.value = panel.mention_picker.options[0][1]
+    assert panel.apply("Confirm") is None
+    assert "no actor" in panel.message.value and "#b00020" in panel.message.value
+
+
+def test_tagging_panel_with_the_real_store(tiny_tables, tmp_path):
+    from workbench.store import Store
+
+    def tagger(reports, *, nlp=None, progress=False):
+        m = tiny_tables["mentions"]
+        return m[m.report_id.isin(reports.report_id)]
+
+    def resolver(reports, mentions):
+        return {**tiny_tables, "reports": reports, "mentions": schema.conform(mentions, "mentions")}
+
+    with Store.open(tmp_path / "s.duckdb", tagger=tagger, resolver=resolver) as store:
+        store.ingest(tiny_tables["reports"], progress=False)
+        panel = panels.tagging_panel(store, report_id="r1")
+        panel.mention_picker.value = ("r1", 14, 17, "SDF")
+        panel.values["Set type"].value = "state_force"
+        entry = panel.apply("Set type")
+        assert entry is not None, panel.message.value
+        actors = store.tables()["actors"].set_index("actor_id")
+        assert actors.actor_type["sdf"] == "state_force"
+        panel.undo()
+        assert store.tables()["actors"].set_index("actor_id").actor_type["sdf"] == "rebel_group"

@@ -1,0 +1,598 @@
+"""Filters over the corpus tables, and the evidence sentences behind a chart mark.
+
+Everything here is plain data in, plain data out: the explorer panel
+(``workbench.panels``) only wires widgets to :func:`filter_tables` and :func:`evidence`.
+
+Speed
+-----
+Filtering must redraw a 1M-mention corpus in well under 100 ms, and comparing
+strings row by row cannot. So the string columns a filter touches are turned into
+integer codes once per table (:func:`factorize`, memoised per DataFrame object) and
+every filter is a lookup table indexed by those codes. Frames returned by
+:func:`filter_tables` inherit their parent's codes, so charts drawn from them never
+hash a string column again. Tables are treated as immutable: pandas' copy-on-write
+means a frame derived from them never changes them; a frame edited in place must
+not be filtered again (copy it first).
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from workbench import schema
+
+#: Mention kinds that name an actor (an actor filter applies to these rows).
+ACTOR_KINDS = ("actor", "supporter")
+#: Columns of the :func:`evidence` table; ``mentions`` holds dicts whose ``start``/``end``
+#: are offsets into ``sentence``, ready for :func:`workbench.highlight.highlight_html`.
+EVIDENCE_COLUMNS: dict[str, str] = {
+    "report_id": schema.TEXT,
+    "title": schema.TEXT,
+    "source_outlet": schema.TEXT,
+    "published": schema.DATE,
+    "sentence_id": schema.INT,
+    "sentence": schema.TEXT,
+    "mentions": schema.LIST,
+}
+#: Fields of each mention in ``evidence().mentions``.
+EVIDENCE_MENTION_FIELDS = ("start", "end", "text", "kind", "entity_id", "canonical", "actor_type")
+
+Tables = Mapping[str, pd.DataFrame]
+_MEMO: dict[int, tuple[weakref.ref, int, dict[Hashable, Any]]] = {}
+
+
+def factorize(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """Return integer codes for ``frame[column]`` (-1 where missing) and its unique values.
+
+    Memoised per DataFrame object, so asking again is free; frames returned by
+    :func:`filter_tables` come with their codes already known.
+
+    Examples
+    --------
+    >>> codes, uniques = factorize(pd.DataFrame({"a": ["x", "y", "x", None]}), "a")
+    >>> codes.tolist(), uniques.tolist()
+    ([0, 1, 0, -1], ['x', 'y'])
+    """
+    return _memo(frame, column, lambda: _factorize(frame[column]))
+
+
+def filter_tables(
+    tables: Tables,
+    *,
+    actors: Collection[str] | None = None,
+    actor_types: Collection[str] | None = None,
+    actions: Collection[str] | None = None,
+    date_range: tuple[Any, Any] | None = None,
+    places: Collection[str] | None = None,
+    outlets: Collection[str] | None = None,
+    reports: Collection[str] | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Return the tables cut down to what the filters keep, consistently across tables.
+
+    ``None`` means "do not filter on this". Filters combine with AND.
+
+    * ``reports``, ``outlets`` (``source_outlet``), ``date_range`` (inclusive
+      ``(start, end)`` on ``published``; either end may be ``None``) keep reports, and
+      everything in them.
+    * ``actors`` (actor ids) and ``actor_types`` keep the matching actor and supporter
+      mentions, the reports that name at least one of them (with their places, dates and
+      persons), relations touching them, and events whose actor or target is one of them.
+    * ``places`` (place ids) keeps those place mentions and the reports that name them.
+    * ``actions`` keeps events with those actions and relations whose ``relation`` is
+      one of those actions (``co_mention`` and ``support`` edges are not actions and stay).
+
+    ``actors`` and ``places`` are cut to the ids still mentioned; their ``n_mentions`` and
+    ``n_reports`` keep their corpus-wide values. Other tables pass through unchanged.
+
+    Examples
+    --------
+    >>> reports = schema.conform([{"report_id": "r1", "source_outlet": "AFP"},
+    ...                           {"report_id": "r2", "source_outlet": "BBC"}], "reports")
+    >>> mentions = schema.conform([
+    ...     {"report_id": "r1", "kind": "actor", "entity_id": "sdf"},
+    ...     {"report_id": "r2", "kind": "actor", "entity_id": "isis"},
+    ...     {"report_id": "r2", "kind": "place", "entity_id": "raqqa"}], "mentions")
+    >>> out = filter_tables({"reports": reports, "mentions": mentions}, actors=["isis"])
+    >>> out["reports"].report_id.tolist(), out["mentions"].entity_id.tolist()
+    (['r2'], ['isis', 'raqqa'])
+    """
+    if all(v is None for v in (actors, actor_types, actions, date_range, places, outlets, reports)):
+        return dict(tables)
+    rep = tables["reports"]
+    keep_report = np.ones(len(rep), dtype=bool)
+    if reports is not None:
+        keep_report &= _lookup(rep, "report_id", reports)
+    if outlets is not None:
+        keep_report &= _lookup(rep, "source_outlet", outlets)
+    if date_range is not None:
+        keep_report &= _in_range(rep["published"], date_range)
+
+    m = tables.get("mentions", schema.empty("mentions"))
+    m_report = report_positions(m, rep)  # position of each mention's report in `rep`, or -1
+    is_actor = _lookup(m, "kind", ACTOR_KINDS)
+    row_ok = np.ones(len(m), dtype=bool)
+    allowed_actors: set[str] | None = None
+    if actors is not None or actor_types is not None:
+        allowed_actors = _allowed_actors(tables.get("actors"), actors, actor_types)
+        hit = is_actor & _lookup(m, "entity_id", allowed_actors)
+        keep_report &= _reports_with(hit, m_report, len(rep))
+        row_ok &= ~is_actor | hit
+    if places is not None:
+        is_place = _lookup(m, "kind", ("place",))
+        hit = is_place & _lookup(m, "entity_id", places)
+        keep_report &= _reports_with(hit, m_report, len(rep))
+        row_ok &= ~is_place | hit
+
+    out = dict(tables)
+    out["reports"] = _take(rep, keep_report)
+    remap = np.append(np.cumsum(keep_report) - 1, -1)  # old report position -> new (or -1)
+    out["mentions"] = _take(m, row_ok & _at(keep_report, m_report))
+    for name in ("mentions", "dates", "relations", "events"):
+        if name not in tables:
+            continue
+        frame = tables[name]
+        pos = report_positions(frame, rep)
+        if name != "mentions":
+            out[name] = _take(frame, _at(keep_report, pos))
+            keep = _at(keep_report, pos)
+        else:
+            keep = row_ok & _at(keep_report, pos)
+        new_pos = np.where(keep, remap[pos], -1)[keep]
+        _memo(out[name], _positions_key(out["reports"]), lambda p=new_pos: p)
+    if "relations" in out:
+        out["relations"] = _filter_relations(out["relations"], allowed_actors, actions)
+    if "events" in out:
+        out["events"] = _filter_events(
+            out["events"], tables.get("actors"), tables.get("places"),
+            allowed_actors=allowed_actors, actions=actions, place_ids=places, date_range=date_range,
+        )  # fmt: skip
+    kept = out["mentions"]
+    if "actors" in tables:
+        seen = _uniques_where(kept, "entity_id", _lookup(kept, "kind", ACTOR_KINDS))
+        out["actors"] = _take(tables["actors"], _lookup(tables["actors"], "actor_id", seen))
+    if "places" in tables:
+        seen = _uniques_where(kept, "entity_id", _lookup(kept, "kind", ("place",)))
+        out["places"] = _take(tables["places"], _lookup(tables["places"], "place_id", seen))
+    return out
+
+
+def evidence(
+    tables: Tables,
+    *,
+    actor: str | None = None,
+    place: str | None = None,
+    report: str | None = None,
+    pair: tuple[str, str] | None = None,
+    relation: str | None = None,
+    type_pair: tuple[str, str] | None = None,
+    date_range: tuple[Any, Any] | None = None,
+    limit: int | None = 20,
+) -> pd.DataFrame:
+    """Return the sentences that support a chart mark, newest report first.
+
+    Each argument narrows the sentences (AND): ``actor`` (actor id) and ``place``
+    (place id) keep sentences that mention them; ``report`` one report; ``pair``
+    (two actor ids, either order) sentences where the ``relations`` table links them,
+    optionally only by ``relation``; ``type_pair`` (two actor types) sentences linking
+    actors of those types; ``date_range`` reports published in that range. The columns
+    are :data:`EVIDENCE_COLUMNS`; ``attrs["n_sentences"]`` counts all matches before
+    ``limit``.
+
+    Examples
+    --------
+    >>> body = "SDF took Raqqa. IS fled."
+    >>> reports = schema.conform([{"report_id": "r1", "title": "Raqqa", "body": body}],
+    ...                          "reports")
+    >>> mentions = schema.conform([
+    ...     {"report_id": "r1", "sentence_id": 0, "sent_start": 0, "sent_end": 15,
+    ...      "start": 0, "end": 3, "text": "SDF", "kind": "actor", "entity_id": "sdf"},
+    ...     {"report_id": "r1", "sentence_id": 0, "sent_start": 0, "sent_end": 15,
+    ...      "start": 9, "end": 14, "text": "Raqqa", "kind": "place", "entity_id": "raqqa"},
+    ...     {"report_id": "r1", "sentence_id": 1, "sent_start": 16, "sent_end": 24,
+    ...      "start": 16, "end": 18, "text": "IS", "kind": "actor", "entity_id": "is"}],
+    ...     "mentions")
+    >>> ev = evidence({"reports": reports, "mentions": mentions}, place="raqqa")
+    >>> ev.sentence.tolist(), [(d["text"], d["start"]) for d in ev.mentions[0]]
+    (['SDF took Raqqa.'], [('SDF', 0), ('Raqqa', 9)])
+    """
+    rep, m = tables["reports"], tables.get("mentions", schema.empty("mentions"))
+    m_report = report_positions(m, rep)
+    row = np.ones(len(m), dtype=bool)
+    keys: set[tuple[str, int]] | None = None
+    if actor is not None:
+        row &= _lookup(m, "kind", ACTOR_KINDS) & _lookup(m, "entity_id", [actor])
+    if place is not None:
+        keys = _sentence_keys(m, _lookup(m, "kind", ("place",)) & _lookup(m, "entity_id", [place]))
+    if report is not None or date_range is not None:
+        ok = np.ones(len(rep), dtype=bool)
+        if report is not None:
+            ok &= _lookup(rep, "report_id", [report])
+        if date_range is not None:
+            ok &= _in_range(rep["published"], date_range)
+        row &= _at(ok, m_report)
+    if pair is not None or type_pair is not None:
+        linked = _linked_sentences(tables, pair=pair, relation=relation, type_pair=type_pair)
+        keys = linked if keys is None else keys & linked
+    if actor is None and place is None and pair is None and type_pair is None:
+        row &= _lookup(m, "kind", ACTOR_KINDS)  # a whole report: the sentences naming actors
+    found = _sentence_keys(m, row)
+    if keys is not None:
+        found &= keys
+    return _evidence_rows(rep, m, found, limit=limit)
+
+
+def search_actors(actors: pd.DataFrame, text: str = "") -> pd.DataFrame:
+    """Return the actors whose canonical name, id or an alias contains ``text`` (any case),
+    most mentioned first.
+
+    Examples
+    --------
+    >>> actors = schema.conform([
+    ...     {"actor_id": "sdf", "canonical": "Syrian Democratic Forces", "aliases": ["SDF"],
+    ...      "n_mentions": 5},
+    ...     {"actor_id": "is", "canonical": "Islamic State", "aliases": ["ISIS"], "n_mentions": 9}],
+    ...     "actors")
+    >>> search_actors(actors, "sdf").canonical.tolist(), search_actors(actors).actor_id.tolist()
+    (['Syrian Democratic Forces'], ['is', 'sdf'])
+    """
+    needle = text.strip().casefold()
+    if needle:
+        haystack = (
+            actors.canonical.fillna("")
+            + "\n"
+            + actors.actor_id.fillna("")
+            + "\n"
+            + actors.aliases.map(lambda a: "\n".join(a) if isinstance(a, list) else "")
+        )
+        actors = actors[haystack.str.casefold().str.contains(needle, regex=False)]
+    return actors.sort_values(["n_mentions", "canonical"], ascending=[False, True], kind="stable")
+
+
+def date_options(tables: Tables, *, max_options: int = 200) -> list[pd.Timestamp]:
+    """Return the sorted distinct ``published`` days (at most ``max_options``, evenly
+    thinned but always keeping the first and last), for a date-range slider.
+
+    Examples
+    --------
+    >>> reports = schema.conform([{"published": "2024-03-02"}, {"published": "2024-01-05"},
+    ...                           {"published": None}], "reports")
+    >>> [d.strftime("%Y-%m-%d") for d in date_options({"reports": reports})]
+    ['2024-01-05', '2024-03-02']
+    """
+    days = pd.DatetimeIndex(tables["reports"]["published"].dropna()).normalize().unique()
+    days = days.sort_values()
+    if len(days) > max_options:
+        pick = np.unique(np.linspace(0, len(days) - 1, max_options).round().astype(int))
+        days = days[pick]
+    return list(days)
+
+
+def mention_sentences(tables: Tables, rows: Iterable[int]) -> list[str]:
+    """Return the sentence around each mention at positions ``rows`` of ``tables["mentions"]``
+    (``reports.body[sent_start:sent_end]``, or the title for headline mentions,
+    ``sentence_id == -1``; "" where the report is missing).
+
+    Examples
+    --------
+    >>> reports = pd.DataFrame({"report_id": ["r"], "body": ["One. Two here."]})
+    >>> mentions = pd.DataFrame({"report_id": ["r"], "sent_start": [5], "sent_end": [14]})
+    >>> mention_sentences({"reports": reports, "mentions": mentions}, [0])
+    ['Two here.']
+    """
+    rows = np.asarray(list(rows), dtype=np.int64)
+    m, rep = tables["mentions"], tables["reports"]
+    where = report_positions(m, rep)[rows]
+    bodies = rep["body"].to_numpy(dtype=object)
+    titles = rep["title"].to_numpy(dtype=object) if "title" in rep else bodies
+    s0 = m["sent_start"].to_numpy(dtype="float64")[rows]
+    s1 = m["sent_end"].to_numpy(dtype="float64")[rows]
+    in_title = (
+        m["sentence_id"].to_numpy(dtype="float64")[rows] == -1
+        if "sentence_id" in m
+        else np.zeros(len(rows), dtype=bool)
+    )
+    out = []
+    for w, a, b, t in zip(where, s0, s1, in_title, strict=True):
+        text = (titles if t else bodies)[w] if w >= 0 else ""
+        text = text if isinstance(text, str) else ""
+        out.append(text[int(a) : int(b)] if not (np.isnan(a) or np.isnan(b)) else "")
+    return out
+
+
+# -- lookups over codes ------------------------------------------------------------------
+
+
+def _memo(frame: pd.DataFrame | np.ndarray, key: Hashable, compute: Callable[[], Any]) -> Any:
+    """``compute()``, remembered for this object (a DataFrame or an array) while it lives."""
+    ident = id(frame)
+    entry = _MEMO.get(ident)
+    if entry is None or entry[0]() is not frame or entry[1] != len(frame):
+        entry = (weakref.ref(frame, lambda _, i=ident: _MEMO.pop(i, None)), len(frame), {})
+        _MEMO[ident] = entry
+    cache = entry[2]
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
+def _factorize(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return np.asarray(codes, dtype=np.int64), np.asarray(uniques, dtype=object)
+
+
+def _lookup(frame: pd.DataFrame, column: str, values: Iterable[Any]) -> np.ndarray:
+    """Boolean mask: ``frame[column]`` is one of ``values`` (a table lookup on the codes)."""
+    codes, uniques = factorize(frame, column)
+    wanted = values if isinstance(values, (set, frozenset)) else set(values)
+    if len(wanted) < len(uniques) // 8:  # few values: find their codes, not every unique's
+        index = _memo(uniques, "index", lambda: pd.Index(uniques))
+        where = index.get_indexer(list(wanted)) if len(uniques) else np.zeros(0, int)
+        lut = np.zeros(len(uniques), dtype=bool)
+        lut[where[where >= 0]] = True
+    else:
+        lut = np.fromiter((u in wanted for u in uniques), dtype=bool, count=len(uniques))
+    return _at(lut, codes)
+
+
+def _at(lut: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """``lut[codes]`` with ``False`` where the code is -1 (missing)."""
+    return np.append(lut, False)[codes] if len(codes) else np.zeros(0, dtype=bool)
+
+
+def sentence_keys(mentions: pd.DataFrame) -> np.ndarray:
+    """Return one integer per mention naming its sentence (equal keys = same sentence of the
+    same report; -1 where ``sentence_id`` is missing). Memoised like :func:`factorize`.
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"report_id": ["a", "a", "b"], "sentence_id": [0, 0, 0]})
+    >>> k = sentence_keys(m)
+    >>> bool(k[0] == k[1] != k[2])
+    True
+    """
+
+    def compute() -> np.ndarray:
+        codes, _ = factorize(mentions, "report_id")
+        sid = mentions["sentence_id"].to_numpy(dtype="float64", na_value=np.nan)
+        stride = int(np.nanmax(sid)) + 1 if len(sid) and not np.isnan(sid).all() else 1
+        keys = codes * stride + np.nan_to_num(sid, nan=0).astype(np.int64)
+        return np.where(np.isnan(sid) | (codes < 0), -1, keys)
+
+    return _memo(mentions, "sentence_key", compute)
+
+
+def actor_pair_codes(relations: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``(codes, uniques)``: an ``n x 2`` array coding each relation's source and
+    target actor in one shared code space (-1 where missing). Memoised like :func:`factorize`.
+
+    Examples
+    --------
+    >>> codes, uniques = actor_pair_codes(
+    ...     pd.DataFrame({"source_actor": ["a", "b"], "target_actor": ["b", "c"]}))
+    >>> codes.tolist(), uniques.tolist()
+    ([[0, 1], [1, 2]], ['a', 'b', 'c'])
+    """
+
+    def compute() -> tuple[np.ndarray, np.ndarray]:
+        both = np.concatenate([relations["source_actor"].to_numpy(dtype=object),
+                               relations["target_actor"].to_numpy(dtype=object)])  # fmt: skip
+        codes, uniques = _factorize(pd.Series(both, dtype=object))
+        return codes.reshape(2, -1).T.copy(), uniques
+
+    return _memo(relations, "source_actor|target_actor", compute)
+
+
+def report_positions(table: pd.DataFrame, reports: pd.DataFrame) -> np.ndarray:
+    """Return the row position in ``reports`` of each row's ``report_id`` (-1 if absent).
+
+    Memoised like :func:`factorize`, so charts can look up report columns per mention
+    with plain array indexing.
+
+    Examples
+    --------
+    >>> reports = pd.DataFrame({"report_id": ["a", "b"]})
+    >>> report_positions(pd.DataFrame({"report_id": ["b", "b", "z"]}), reports).tolist()
+    [1, 1, -1]
+    """
+
+    def compute() -> np.ndarray:
+        codes, uniques = factorize(table, "report_id")
+        pos = pd.Index(reports["report_id"]).get_indexer(uniques)
+        return np.append(pos, -1)[codes]
+
+    return _memo(table, _positions_key(reports), compute)
+
+
+def _positions_key(reports: pd.DataFrame) -> tuple:
+    return ("report_positions", id(reports), len(reports))
+
+
+def _reports_with(hit: np.ndarray, m_report: np.ndarray, n_reports: int) -> np.ndarray:
+    rows = m_report[hit]
+    return np.bincount(rows[rows >= 0], minlength=n_reports) > 0
+
+
+def _in_range(dates: pd.Series, date_range: tuple[Any, Any]) -> np.ndarray:
+    start, end = date_range
+    values = dates.to_numpy(dtype="datetime64[us]")
+    ok = ~np.isnat(values)
+    if start is not None:
+        ok &= values >= np.datetime64(pd.Timestamp(start).to_datetime64(), "us")
+    if end is not None:
+        end = pd.Timestamp(end)
+        if end == end.normalize():  # a day: include all of it
+            end = end + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
+        ok &= values <= np.datetime64(end.to_datetime64(), "us")
+    return ok
+
+
+def _take(frame: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
+    """``frame[mask]`` with a fresh index. Row-aligned memo entries (a column's codes, or
+    any array named by a string key) carry over, so nothing is recomputed downstream."""
+    if mask.all():
+        out = frame.copy(deep=False)
+    else:
+        out = frame[mask].reset_index(drop=True)
+    entry = _MEMO.get(id(frame))
+    if entry is not None and entry[0]() is frame:
+        for key, value in list(entry[2].items()):
+            if not isinstance(key, str):
+                continue
+            if isinstance(value, tuple) and len(value[0]) == len(mask):
+                _memo(out, key, lambda v=value: (v[0][mask], *v[1:]))
+            elif isinstance(value, np.ndarray) and len(value) == len(mask):
+                _memo(out, key, lambda v=value: v[mask])
+    return out
+
+
+def _uniques_where(frame: pd.DataFrame, column: str, mask: np.ndarray) -> np.ndarray:
+    codes, uniques = factorize(frame, column)
+    present = np.bincount(codes[mask & (codes >= 0)], minlength=len(uniques)) > 0
+    return uniques[present]
+
+
+def _allowed_actors(
+    actors: pd.DataFrame | None, ids: Collection[str] | None, types: Collection[str] | None
+) -> set[str]:
+    if types is None:
+        return set(ids or ())
+    if actors is None:
+        raise KeyError("filter_tables: actor_types needs the 'actors' table")
+    typed = set(actors.actor_id[actors.actor_type.isin(list(types))])
+    return typed if ids is None else typed & set(ids)
+
+
+def _filter_relations(
+    relations: pd.DataFrame, allowed: set[str] | None, actions: Collection[str] | None
+) -> pd.DataFrame:
+    keep = np.ones(len(relations), dtype=bool)
+    if allowed is not None:
+        keep &= _lookup(relations, "source_actor", allowed) | _lookup(
+            relations, "target_actor", allowed
+        )
+    if actions is not None:
+        is_action = _lookup(relations, "relation", schema.ACTIONS)
+        keep &= ~is_action | _lookup(relations, "relation", actions)
+    return _take(relations, keep)
+
+
+def _filter_events(
+    events: pd.DataFrame,
+    actors: pd.DataFrame | None,
+    places: pd.DataFrame | None,
+    *,
+    allowed_actors: set[str] | None,
+    actions: Collection[str] | None,
+    place_ids: Collection[str] | None,
+    date_range: tuple[Any, Any] | None,
+) -> pd.DataFrame:
+    """Events name actors and places by canonical name: match names and ids alike."""
+    keep = np.ones(len(events), dtype=bool)
+    if allowed_actors is not None:
+        names = set(allowed_actors)
+        if actors is not None:
+            names |= set(actors.canonical[actors.actor_id.isin(list(allowed_actors))])
+        keep &= _lookup(events, "actor", names) | _lookup(events, "target", names)
+    if actions is not None:
+        keep &= _lookup(events, "action", actions)
+    if place_ids is not None:
+        names = set(place_ids)
+        if places is not None:
+            names |= set(places.name[places.place_id.isin(list(place_ids))])
+        keep &= _lookup(events, "location", names)
+    if date_range is not None:
+        keep &= events.date.isna().to_numpy() | _in_range(events.date, date_range)
+    return _take(events, keep)
+
+
+def _sentence_keys(m: pd.DataFrame, mask: np.ndarray) -> set[tuple[str, int]]:
+    sub = m[mask]
+    return set(zip(sub.report_id, sub.sentence_id.astype("int64"), strict=True))
+
+
+def _linked_sentences(
+    tables: Tables,
+    *,
+    pair: tuple[str, str] | None,
+    relation: str | None,
+    type_pair: tuple[str, str] | None,
+) -> set[tuple[str, int]]:
+    rel = tables.get("relations", schema.empty("relations"))
+    keep = np.ones(len(rel), dtype=bool)
+    if relation is not None:
+        keep &= _lookup(rel, "relation", [relation])
+    if pair is not None:
+        a, b = pair
+        src, dst = rel.source_actor.to_numpy(), rel.target_actor.to_numpy()
+        keep &= ((src == a) & (dst == b)) | ((src == b) & (dst == a))
+    if type_pair is not None:
+        actors = tables["actors"]
+        type_of = dict(zip(actors.actor_id, actors.actor_type, strict=True))
+        s = rel.source_actor.map(type_of).to_numpy(dtype=object)
+        t = rel.target_actor.map(type_of).to_numpy(dtype=object)
+        a, b = type_pair
+        keep &= ((s == a) & (t == b)) | ((s == b) & (t == a))
+    sub = rel[keep]
+    return set(zip(sub.report_id, sub.sentence_id.astype("int64"), strict=True))
+
+
+def _evidence_rows(
+    reports: pd.DataFrame, m: pd.DataFrame, keys: set[tuple[str, int]], *, limit: int | None
+) -> pd.DataFrame:
+    info = {r.report_id: r for r in reports[reports.report_id.isin({k[0] for k in keys})]
+            .itertuples(index=False)}  # fmt: skip
+    order = sorted(
+        (k for k in keys if k[0] in info),
+        key=lambda k: (-_stamp(info[k[0]].published), k[0], k[1]),
+    )
+    n_sentences = len(order)
+    order = order[:limit] if limit is not None else order
+    wanted = set(order)
+    sub = m[_lookup(m, "report_id", {rid for rid, _ in order})]
+    sub = sub[np.fromiter((k in wanted for k in zip(sub.report_id, sub.sentence_id, strict=True)),
+                          dtype=bool, count=len(sub))]  # fmt: skip
+    groups = dict(list(sub.sort_values("start").groupby(["report_id", "sentence_id"])))
+    rows = []
+    for rid, sid in order:
+        group, r = groups.get((rid, sid)), info[rid]
+        if group is None:
+            continue
+        s0, s1 = int(group.sent_start.iloc[0]), int(group.sent_end.iloc[0])
+        marks = [
+            {**{f: getattr(g, f) for f in EVIDENCE_MENTION_FIELDS},
+             "start": int(g.start) - s0, "end": int(g.end) - s0}
+            for g in group.itertuples()
+        ]  # fmt: skip
+        rows.append({
+            "report_id": rid, "title": r.title, "source_outlet": r.source_outlet,
+            "published": r.published, "sentence_id": sid,
+            "sentence": _field_text(r, sid)[s0:s1], "mentions": marks,
+        })  # fmt: skip
+    out = _conform_evidence(rows)
+    out.attrs["n_sentences"] = n_sentences
+    return out
+
+
+def _field_text(report, sentence_id: int) -> str:
+    """The text a mention's offsets refer to: the title for headline mentions (-1)."""
+    text = report.title if sentence_id == -1 else report.body
+    return text if isinstance(text, str) else ""
+
+
+def _conform_evidence(rows: list[dict]) -> pd.DataFrame:
+    if not rows:
+        return pd.DataFrame({c: pd.Series([], dtype=t) for c, t in EVIDENCE_COLUMNS.items()})
+    df = pd.DataFrame(rows)
+    out = {}
+    for col, dtype in EVIDENCE_COLUMNS.items():
+        out[col] = df[col] if dtype == schema.LIST else df[col].astype(dtype)
+    return pd.DataFrame(out)
+
+
+def _stamp(value: Any) -> float:
+    return pd.Timestamp(value).timestamp() if value is not None and not pd.isna(value) else 0.0

@@ -1,0 +1,556 @@
+"""Interactive panels for notebooks: the actor explorer and the tagging panel.
+
+Widgets only wire things together. What they do is in pure, separately tested
+functions: :func:`workbench.filters.filter_tables` and :func:`~workbench.filters.evidence`
+for the explorer, :func:`evidence_html` to show evidence, :func:`update_figure` to redraw
+a chart in place, and :func:`correction_for` / :func:`mention_options` for tagging.
+Report text is untrusted: everything shown from it goes through :func:`html.escape`
+(directly or via :func:`workbench.highlight.highlight_html`).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import ipywidgets as widgets
+import pandas as pd
+import plotly.graph_objects as go
+
+from workbench import charts, filters, schema
+from workbench.errors import WorkbenchError
+from workbench.highlight import highlight_html, report_html
+
+#: The explorer's charts, in the order of its chart picker: button label -> chart function.
+EXPLORER_CHARTS: dict[str, Callable[..., go.Figure]] = {
+    "Who": charts.involvement_bar,
+    "Actor × report": charts.actor_report_heatmap,
+    "With whom": charts.dyad_network,
+    "Type × type": charts.interaction_matrix,
+    "Where": charts.place_map,
+    "When": charts.actor_timeline,
+}
+#: What the evidence pane says before anything is clicked.
+EVIDENCE_PROMPT = (
+    "<i>Click a bar, cell, node, edge marker or place to see the sentences behind it.</i>"
+)
+#: Buttons of the tagging panel: label -> correction kind (see ``workbench.corrections``).
+TAGGING_ACTIONS: dict[str, str] = {
+    "Reject": "reject_mention",
+    "Relabel": "relabel",
+    "Set type": "set_actor_type",
+    "Merge into": "merge_actors",
+    "Confirm": "confirm_actor",
+}
+
+
+def explorer(tables: Mapping[str, pd.DataFrame], **options: Any) -> Explorer:
+    """Return the actor explorer for ``tables``: filters on the left, charts that redraw in
+    place, and an evidence pane that shows the sentences behind any clicked mark.
+
+    Examples
+    --------
+    >>> from workbench.schema import conform
+    >>> tables = {
+    ...     "reports": conform([{"report_id": "r", "title": "T", "body": "SDF met IS."}], "reports"),
+    ...     "mentions": conform([{"report_id": "r", "sentence_id": 0, "sent_start": 0,
+    ...         "sent_end": 11, "start": s, "end": s + len(t), "text": t, "kind": "actor",
+    ...         "entity_id": t.lower()} for s, t in [(0, "SDF"), (8, "IS")]], "mentions"),
+    ...     "actors": conform([{"actor_id": a, "canonical": a.upper(), "n_mentions": 1,
+    ...         "actor_type": "rebel_group"} for a in ("sdf", "is")], "actors"),
+    ...     "places": conform([], "places"), "relations": conform([], "relations")}
+    >>> panel = explorer(tables)
+    >>> panel.actor_select.value = ("is",)
+    >>> panel.figure.data[0].y
+    ('IS',)
+    """
+    return Explorer(tables, **options)
+
+
+class Explorer(widgets.VBox):
+    """The widget :func:`explorer` returns; its parts are attributes so they can be driven
+    from code (and tests): ``search``, ``actor_select``, ``type_buttons``,
+    ``action_buttons``, ``date_slider``, ``outlet_select``, ``report_select``,
+    ``chart_picker`` (which chart to show), ``figure`` (the one ``go.FigureWidget``),
+    ``evidence_pane`` and ``status``.
+
+    One FigureWidget shows the picked chart and is redrawn in place: a filter change
+    redraws only what is on screen (fast on a 1M-mention corpus), and a shared HTML page
+    carries plotly's widget code once, not once per chart."""
+
+    def __init__(
+        self,
+        tables: Mapping[str, pd.DataFrame],
+        *,
+        chart_functions: Mapping[str, Callable[..., go.Figure]] | None = None,
+        evidence_limit: int = 20,
+    ) -> None:
+        self.tables = dict(tables)
+        self.filtered = self.tables
+        self.chart_functions = dict(chart_functions or EXPLORER_CHARTS)
+        self.evidence_limit = evidence_limit
+        self._quiet = False
+        actors, reports = self.tables["actors"], self.tables["reports"]
+        row = {"width": "100%"}
+
+        self.search = widgets.Text(placeholder="Search actors…", layout=row)
+        self.actor_select = widgets.SelectMultiple(
+            options=_actor_options(actors), rows=9, layout=row, tooltip="none selected = all"
+        )
+        types = [t for t in schema.ACTOR_TYPES if t in set(actors.actor_type)]
+        self.type_buttons = {t: _toggle(t.replace("_", " "), charts.ACTOR_TYPE_COLORS[t])
+                             for t in types}  # fmt: skip
+        events = self.tables.get("events", schema.empty("events"))
+        actions = [a for a in schema.ACTIONS if a in set(events.action)]
+        self.action_buttons = {a: _toggle(a.replace("_", " "), charts.ACTION_COLORS[a])
+                               for a in actions}  # fmt: skip
+        days = filters.date_options(self.tables)
+        self.date_slider = widgets.SelectionRangeSlider(
+            options=[(d.strftime("%Y-%m-%d"), d) for d in days] or [("no dates", None)],
+            index=(0, max(len(days) - 1, 0)), disabled=len(days) < 2, continuous_update=False,
+            readout=False, layout=row,
+        )  # fmt: skip
+        outlets = sorted(reports.source_outlet.dropna().unique())
+        self.outlet_select = widgets.SelectMultiple(options=outlets, rows=min(4, len(outlets) or 1),
+                                                    layout=row)  # fmt: skip
+        self.report_select = widgets.SelectMultiple(
+            options=[(_short(r.title or r.report_id, 60), r.report_id) for r in reports.itertuples()],
+            rows=5, layout=row,
+        )  # fmt: skip
+        self.reset_button = widgets.Button(description="Show everything", icon="undo")
+        self.status = widgets.HTML()
+        names = list(self.chart_functions)
+        self.chart_picker = widgets.ToggleButtons(options=names, value=names[0],
+                                                  style={"button_width": "auto"})  # fmt: skip
+        self.figure = go.FigureWidget(self.chart_functions[names[0]](self.tables))
+        self.evidence_pane = widgets.HTML(
+            EVIDENCE_PROMPT, layout={"width": "100%", "max_height": "480px", "overflow": "auto"}
+        )
+
+        self.search.observe(self._on_search, "value")
+        for control in (self.actor_select, self.date_slider, self.outlet_select,
+                        self.report_select, *self.type_buttons.values(),
+                        *self.action_buttons.values()):  # fmt: skip
+            control.observe(self._on_filter, "value")
+        self.reset_button.on_click(lambda _: self.reset())
+        self._listen()
+
+        self.chart_picker.observe(lambda _: self._redraw(), "value")
+        controls = widgets.VBox(
+            [
+                _heading("Actors"), self.search, self.actor_select,
+                _heading("Actor types"), _wrap(self.type_buttons.values()),
+                *([_heading("Actions"), _wrap(self.action_buttons.values())]
+                  if self.action_buttons else []),
+                _heading("Published"), self.date_slider,
+                _heading("Outlets"), self.outlet_select,
+                _heading("Reports"), self.report_select,
+                self.reset_button, self.status,
+            ],
+            layout={"width": "320px", "min_width": "320px", "padding": "0 12px 0 0"},
+        )  # fmt: skip
+        evidence = widgets.VBox([_heading("Evidence"), self.evidence_pane],
+                                layout={"border_top": "1px solid #ddd", "padding": "6px 0"})  # fmt: skip
+        charts_box = widgets.VBox([self.chart_picker, self.figure], layout={"width": "100%"})
+        super().__init__([widgets.HBox([controls, charts_box]), evidence])
+        self.add_class("wb-explorer")
+        self.search.add_class("wb-actor-search")
+        self.actor_select.add_class("wb-actor-select")
+        self.evidence_pane.add_class("wb-evidence-pane")
+        self._show_status()
+
+    def filter_args(self) -> dict[str, Any]:
+        """The :func:`~workbench.filters.filter_tables` arguments the controls stand for
+        (``None`` where a control keeps everything)."""
+        types = [t for t, b in self.type_buttons.items() if b.value]
+        actions = [a for a, b in self.action_buttons.items() if b.value]
+        lo, hi = self.date_slider.index
+        full = (0, len(self.date_slider.options) - 1)
+        return {
+            "actors": list(self.actor_select.value) or None,
+            "actor_types": None if len(types) == len(self.type_buttons) else types,
+            "actions": None if len(actions) == len(self.action_buttons) else actions,
+            "date_range": None if self.date_slider.disabled or (lo, hi) == full
+            else self.date_slider.value,
+            "outlets": list(self.outlet_select.value) or None,
+            "reports": list(self.report_select.value) or None,
+        }  # fmt: skip
+
+    def refresh(self) -> None:
+        """Filter the tables as the controls say and redraw the chart in place."""
+        self.filtered = filters.filter_tables(self.tables, **self.filter_args())
+        self._redraw()
+        self._show_status()
+
+    def _redraw(self) -> None:
+        chart = self.chart_functions[self.chart_picker.value]
+        update_figure(self.figure, chart(self.filtered))
+        self._listen()
+
+    def reset(self) -> None:
+        """Clear every filter."""
+        with self._hold():
+            self.search.value = ""
+            self.actor_select.value = ()
+            for button in (*self.type_buttons.values(), *self.action_buttons.values()):
+                button.value = True
+            self.date_slider.index = (0, len(self.date_slider.options) - 1)
+            self.outlet_select.value = ()
+            self.report_select.value = ()
+        self.refresh()
+
+    def show_evidence(self, customdata: Sequence[Any]) -> pd.DataFrame:
+        """Fill the evidence pane for a clicked point's ``customdata``; return the evidence."""
+        query = charts.evidence_query(customdata)
+        found = filters.evidence(self.filtered, **query, limit=self.evidence_limit)
+        self.evidence_pane.value = evidence_html(found, heading=describe_query(query, self.tables))
+        return found
+
+    # -- wiring -----------------------------------------------------------------------
+
+    def _on_filter(self, change: dict) -> None:
+        if not self._quiet:
+            self.refresh()
+
+    def _on_search(self, change: dict) -> None:
+        hits = filters.search_actors(self.tables["actors"], change["new"])
+        chosen = self.actor_select.value
+        keep = self.tables["actors"][self.tables["actors"].actor_id.isin(chosen)]
+        with self._hold():
+            self.actor_select.options = _actor_options(
+                pd.concat([keep, hits]).drop_duplicates("actor_id")
+            )
+            self.actor_select.value = chosen
+
+    def _listen(self) -> None:
+        for trace in self.figure.data:
+            if trace.customdata is not None:
+                trace.on_click(self._on_click)
+
+    def _on_click(self, trace: Any, points: Any, state: Any) -> None:
+        if not points.point_inds:
+            return
+        index = points.point_inds[0]
+        data = trace.customdata
+        item = data[index[0]][index[1]] if isinstance(index, (list, tuple)) else data[index]
+        self.show_evidence(list(item))
+
+    def _show_status(self) -> None:
+        f = self.filtered
+        m = f["mentions"]
+        counts = [(len(f["reports"]), "report"), (len(f["actors"]), "actor"), (len(m), "mention")]
+        shown = [f"{n} {word}{'' if n == 1 else 's'}" for n, word in counts]
+        if not self.date_slider.disabled:
+            shown.insert(0, "{} to {}".format(*self.date_slider.label))
+        self.status.value = "<small>{}</small>".format(" · ".join(shown))
+
+    @contextmanager
+    def _hold(self) -> Iterator[None]:
+        quiet, self._quiet = self._quiet, True
+        try:
+            yield
+        finally:
+            self._quiet = quiet
+
+
+def update_figure(widget: go.FigureWidget, figure: go.Figure) -> None:
+    """Redraw ``widget`` as ``figure`` in place: traces of the same type are restyled in one
+    batch, extra traces removed, missing ones added, and the layout replaced.
+
+    Examples
+    --------
+    >>> w = go.FigureWidget(go.Figure(go.Bar(x=[1], y=["a"])))
+    >>> update_figure(w, go.Figure([go.Bar(x=[2], y=["b"]), go.Scatter(x=[0], y=[0])]))
+    >>> [(t.type, t.x) for t in w.data]
+    [('bar', (2,)), ('scatter', (0,))]
+    """
+    new = list(figure.data)
+    same = 0
+    while same < min(len(new), len(widget.data)) and widget.data[same].type == new[same].type:
+        same += 1
+    if same < len(widget.data):
+        widget.data = widget.data[:same]
+    with widget.batch_update():
+        for old, trace in zip(widget.data, new, strict=False):
+            if old.meta == "basemap" and trace.meta == "basemap":
+                continue  # the shipped basemap never changes: do not send it again
+            props = trace.to_plotly_json()
+            stale = {
+                k: None for k in old.to_plotly_json() if k not in props and k not in ("uid", "type")
+            }
+            old.update({**stale, **props}, overwrite=True)
+        layout = figure.layout.to_plotly_json()
+        layout.pop("template", None)  # every chart uses the same one; sending it again is slow
+        stale = {
+            k: None for k in widget.layout.to_plotly_json() if k not in layout and k != "template"
+        }
+        widget.layout.update({**stale, **layout}, overwrite=True)
+    if len(new) > same:
+        widget.add_traces(new[same:])
+
+
+def evidence_html(evidence: pd.DataFrame, *, heading: str = "") -> str:
+    """Render :func:`workbench.filters.evidence` as HTML: each sentence with its entities
+    highlighted, under the report it comes from. All report text is escaped.
+
+    Examples
+    --------
+    >>> ev = pd.DataFrame({"report_id": ["r1"], "title": ["<b>T</b>"], "source_outlet": ["AFP"],
+    ...     "published": [pd.Timestamp("2024-01-05")], "sentence_id": [0],
+    ...     "sentence": ["SDF <i>took</i> it."], "mentions": [[{"start": 0, "end": 3,
+    ...     "text": "SDF", "kind": "actor", "canonical": "SDF", "actor_type": "rebel_group"}]]})
+    >>> out = evidence_html(ev, heading="SDF")
+    >>> "&lt;b&gt;T&lt;/b&gt;" in out and "&lt;i&gt;took&lt;/i&gt;" in out and "<mark" in out
+    True
+    """
+    total = evidence.attrs.get("n_sentences", len(evidence))
+    shown = f"{len(evidence)} of {total}" if total > len(evidence) else f"{len(evidence)}"
+    parts = [
+        f'<div class="wb-evidence"><div><b>{html.escape(heading)}</b> · {shown} '
+        f"sentence{'s' if total != 1 else ''}</div>"
+    ]
+    if evidence.empty:
+        parts.append("<p><i>No sentence in the current selection.</i></p>")
+    for report_id, group in evidence.groupby("report_id", sort=False):
+        first = group.iloc[0]
+        day = "" if pd.isna(first.published) else first.published.strftime("%d %b %Y")
+        meta = " · ".join(html.escape(str(v)) for v in (first.source_outlet, day) if _given(v))
+        title = html.escape(str(first.title) if _given(first.title) else str(report_id))
+        parts.append(
+            f'<div style="margin:.6em 0 .2em"><b>{title}</b> '
+            f'<span style="color:#666;font-size:.85em">{meta}</span></div>'
+        )
+        for row in group.itertuples():
+            marks = pd.DataFrame(list(row.mentions)) if len(row.mentions) else None
+            parts.append(
+                '<blockquote style="margin:.2em 0 .4em 1em;padding-left:.6em;'
+                f'border-left:3px solid #ccc">{highlight_html(row.sentence, marks)}</blockquote>'
+            )
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def describe_query(query: Mapping[str, Any], tables: Mapping[str, pd.DataFrame]) -> str:
+    """A short plain-text name for an evidence query, using canonical actor and place names.
+
+    Examples
+    --------
+    >>> describe_query({"pair": ("a", "b"), "relation": "support"}, {})
+    'a backs b'
+    """
+    actors = tables.get("actors", schema.empty("actors"))
+    places = tables.get("places", schema.empty("places"))
+    reports = tables.get("reports", schema.empty("reports"))
+    names = dict(zip(actors.actor_id, actors.canonical, strict=True))
+    parts = []
+    if "pair" in query:
+        a, b = (names.get(x, x) for x in query["pair"])
+        relation = query.get("relation") or "co_mention"
+        style = charts.RELATION_STYLES.get(relation)
+        parts.append(f"{a} {style['label'] if style else relation.replace('_', ' ')} {b}")
+    if "type_pair" in query:
+        parts.append(" · ".join(t.replace("_", " ") for t in query["type_pair"]))
+    if "actor" in query:
+        parts.append(names.get(query["actor"], query["actor"]))
+    if "place" in query:
+        place_names = dict(zip(places.place_id, places.name, strict=True))
+        parts.append(f"in {place_names.get(query['place'], query['place'])}")
+    if "report" in query:
+        titles = dict(zip(reports.report_id, reports.title, strict=True))
+        parts.append(f"in “{titles.get(query['report']) or query['report']}”")
+    if "date_range" in query:
+        parts.append("{} to {}".format(*query["date_range"]))
+    return " ".join(parts)
+
+
+# -- tagging --------------------------------------------------------------------------------
+
+
+def mention_options(mentions: pd.DataFrame) -> list[tuple[str, tuple[str, int, int, str]]]:
+    """Select options for a report's mentions: a readable label and the mention key
+    ``(report_id, start, end, text)`` corrections name it by.
+
+    Examples
+    --------
+    >>> m = schema.conform([{"report_id": "r", "start": 4, "end": 7, "text": "SDF",
+    ...                      "kind": "actor", "canonical": "SDF", "actor_type": "rebel_group"}],
+    ...                    "mentions")
+    >>> mention_options(m)
+    [('SDF · actor · rebel group  [4:7]', ('r', 4, 7, 'SDF'))]
+    """
+    out = []
+    for m in mentions.sort_values("start").itertuples():
+        detail = " · ".join(str(v).replace("_", " ") for v in (m.kind, m.actor_type) if _given(v))
+        label = f"{m.text} · {detail}  [{m.start}:{m.end}]"
+        out.append((label, (m.report_id, int(m.start), int(m.end), m.text)))
+    return out
+
+
+def correction_for(
+    action: str, mention: Mapping[str, Any], *, value: str | None = None
+) -> tuple[str, dict[str, Any]]:
+    """Return ``(kind, fields)`` for ``Store.correct`` when the analyst presses ``action``
+    (a key of :data:`TAGGING_ACTIONS`) on ``mention`` (a mentions row), with the value of
+    the action's dropdown (new kind, actor type, or actor to merge into).
+
+    Examples
+    --------
+    >>> m = {"report_id": "r", "start": 4, "end": 7, "text": "SDF", "entity_id": "sdf"}
+    >>> correction_for("Reject", m)
+    ('reject_mention', {'report_id': 'r', 'start': 4, 'end': 7, 'text': 'SDF'})
+    >>> correction_for("Merge into", m, value="ypg")
+    ('merge_actors', {'actors': ['sdf', 'ypg'], 'into': 'ypg'})
+    """
+    kind = TAGGING_ACTIONS[action]
+    key = {k: mention[k] for k in ("report_id", "start", "end", "text")}
+    actor = mention.get("entity_id")
+    needs_actor = kind in ("set_actor_type", "merge_actors", "confirm_actor")
+    if needs_actor and not _given(actor):
+        raise WorkbenchError(f"{action}: this mention is not resolved to an actor")
+    if kind in ("relabel", "set_actor_type", "merge_actors") and not value:
+        raise WorkbenchError(f"{action}: choose a value in the dropdown next to the button")
+    if kind == "reject_mention":
+        return kind, key
+    if kind == "relabel":
+        return kind, {**key, "kind": value, "label": value.upper()}
+    if kind == "set_actor_type":
+        return kind, {"actor": actor, "actor_type": value}
+    if kind == "merge_actors":
+        return kind, {"actors": [actor, value], "into": value}
+    return kind, {"actor": actor}
+
+
+def tagging_panel(store: Any, report_id: str | None = None) -> TaggingPanel:
+    """Return a panel to review one report's tags and correct them through ``store``
+    (a :class:`workbench.store.Store`): reject, relabel, set an actor's type, merge it
+    into another actor, confirm it, and undo the last correction."""
+    return TaggingPanel(store, report_id=report_id)
+
+
+class TaggingPanel(widgets.VBox):
+    """The widget :func:`tagging_panel` returns. Parts: ``report_picker``, ``view`` (the
+    highlighted report), ``mention_picker``, ``buttons`` (label -> Button), ``values``
+    (label -> Dropdown), ``undo_button`` and ``message``."""
+
+    def __init__(self, store: Any, *, report_id: str | None = None) -> None:
+        self.store = store
+        self.tables = store.tables()
+        self.history: list[int] = []
+        reports = self.tables["reports"]
+        self.report_picker = widgets.Dropdown(
+            options=[(_short(r.title or r.report_id, 70), r.report_id) for r in reports.itertuples()],
+            value=report_id if report_id is not None else (reports.report_id.iloc[0] if len(reports) else None),
+            layout={"width": "100%"},
+        )  # fmt: skip
+        self.view = widgets.HTML(layout={"max_height": "420px", "overflow": "auto"})
+        self.mention_picker = widgets.Select(rows=10, layout={"width": "100%"})
+        self.values = {
+            "Relabel": widgets.Dropdown(options=list(schema.MENTION_KINDS), layout={"width": "150px"}),
+            "Set type": widgets.Dropdown(options=list(schema.ACTOR_TYPES), layout={"width": "150px"}),
+            "Merge into": widgets.Dropdown(options=[], layout={"width": "150px"}),
+        }  # fmt: skip
+        self.buttons = {label: widgets.Button(description=label) for label in TAGGING_ACTIONS}
+        for label, button in self.buttons.items():
+            button.on_click(lambda _, label=label: self.apply(label))
+        self.undo_button = widgets.Button(description="Undo last", icon="undo")
+        self.undo_button.on_click(lambda _: self.undo())
+        self.message = widgets.HTML()
+        self.report_picker.observe(lambda _: self.show(), "value")
+        rows = [widgets.HBox([self.buttons[k], *( [self.values[k]] if k in self.values else [])])
+                for k in TAGGING_ACTIONS]  # fmt: skip
+        side = widgets.VBox([self.mention_picker, *rows, self.undo_button, self.message],
+                            layout={"width": "360px", "min_width": "360px"})  # fmt: skip
+        super().__init__([self.report_picker, widgets.HBox([self.view, side])])
+        self.add_class("wb-tagging")
+        self.show()
+
+    def show(self) -> None:
+        """Draw the chosen report and list its mentions."""
+        rid = self.report_picker.value
+        reports, mentions = self.tables["reports"], self.tables["mentions"]
+        report = reports[reports.report_id == rid]
+        here = mentions[mentions.report_id == rid]
+        self.view.value = report_html(report.iloc[0], here) if len(report) else ""
+        self.mention_picker.options = mention_options(here)
+        actors = self.tables["actors"].sort_values("canonical")
+        self.values["Merge into"].options = [
+            (_short(a.canonical, 40), a.actor_id) for a in actors.itertuples()
+        ]
+
+    def apply(self, action: str) -> int | None:
+        """Send the correction for ``action`` on the chosen mention; return its entry id."""
+        key = self.mention_picker.value
+        if key is None:
+            self._say("Choose a mention first.", error=True)
+            return None
+        m = self.tables["mentions"]
+        row = m[(m.report_id == key[0]) & (m.start == key[1]) & (m.end == key[2])].iloc[0]
+        value = self.values[action].value if action in self.values else None
+        try:
+            kind, fields = correction_for(action, row.to_dict(), value=value)
+            entry = self.store.correct(kind, **fields)
+        except WorkbenchError as exc:
+            self._say(str(exc), error=True)
+            return None
+        self.history.append(entry)
+        self._reload(f"Saved #{entry}: {kind}.")
+        return entry
+
+    def undo(self) -> int | None:
+        """Undo the last correction made in this panel."""
+        if not self.history:
+            self._say("Nothing to undo.", error=True)
+            return None
+        entry = self.history.pop()
+        try:
+            undo_id = self.store.undo(entry)
+        except WorkbenchError as exc:
+            self._say(str(exc), error=True)
+            return None
+        self._reload(f"Undid #{entry}.")
+        return undo_id
+
+    def _reload(self, message: str) -> None:
+        self.tables = self.store.tables()
+        self.show()
+        self._say(message)
+
+    def _say(self, text: str, *, error: bool = False) -> None:
+        color = "#b00020" if error else "#1b5e20"
+        self.message.value = f'<span style="color:{color}">{html.escape(text)}</span>'
+
+
+# -- small helpers ------------------------------------------------------------------------
+
+
+def _actor_options(actors: pd.DataFrame) -> list[tuple[str, str]]:
+    ordered = filters.search_actors(actors)
+    return [(f"{_short(a.canonical, 34)} ({a.n_mentions})", a.actor_id)
+            for a in ordered.itertuples()]  # fmt: skip
+
+
+def _toggle(label: str, color: str) -> widgets.ToggleButton:
+    button = widgets.ToggleButton(value=True, description=label, tooltip=label,
+                                  layout={"width": "auto"})  # fmt: skip
+    button.style.text_color = color
+    button.style.font_weight = "bold"
+    return button
+
+
+def _wrap(children: Any) -> widgets.Box:
+    return widgets.Box(list(children), layout={"flex_flow": "row wrap", "width": "100%"})
+
+
+def _heading(text: str) -> widgets.HTML:
+    return widgets.HTML(f"<b style='font-size:.9em;color:#444'>{html.escape(text)}</b>")
+
+
+def _short(text: Any, n: int) -> str:
+    text = str(text)
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _given(value: Any) -> bool:
+    return value is not None and not (isinstance(value, float) and pd.isna(value)) and value != ""
