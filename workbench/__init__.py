@@ -20,6 +20,7 @@ from workbench.mentions import tag_reports
 from workbench.panels import explorer, tagging_panel
 from workbench.pipeline import PIPELINE_VERSION, load_pipeline
 from workbench.reports import read_report, read_reports
+from workbench.store import Store, open_store
 
 __all__ = [
     "BUILD_DIR",
@@ -28,6 +29,7 @@ __all__ = [
     "PIPELINE_VERSION",
     "ReportError",
     "SEEDS_DIR",
+    "Store",
     "StoreError",
     "WorkbenchError",
     "charts",
@@ -38,6 +40,7 @@ __all__ = [
     "filters",
     "highlight_html",
     "load_pipeline",
+    "open_store",
     "panels",
     "read_report",
     "read_reports",
