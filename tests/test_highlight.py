@@ -1,0 +1,56 @@
+"""The highlighted report view: marks every mention, escapes all report text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from workbench import schema
+from workbench.highlight import highlight_html, report_html
+from workbench.reports import read_report
+
+HOSTILE = Path(__file__).parent / "fixtures" / "hostile" / "hostile_report.txt"
+
+
+def test_hostile_report_text_is_escaped():
+    report = read_report(HOSTILE).iloc[0]
+    assert "<script>" in report.body  # the fixture really is hostile
+    html = report_html(report)
+    assert "<script>" not in html and "onerror=" not in html.replace("onerror=&quot;", "")
+    assert "&lt;script&gt;" in html
+    assert "<img" not in html
+
+
+def test_mentions_are_marked_with_type_and_canonical_name():
+    body = "Iraqi forces shelled IS near Hajin."
+    mentions = schema.conform(
+        [
+            {"report_id": "r", "sentence_id": 0, "start": 0, "end": 12, "text": "Iraqi forces",
+             "kind": "actor", "canonical": "Military Forces of Iraq", "actor_type": "state_force"},
+            {"report_id": "r", "sentence_id": 0, "start": 29, "end": 34, "text": "Hajin",
+             "kind": "place", "canonical": "Hajin"},
+        ],
+        "mentions",
+    )  # fmt: skip
+    html = highlight_html(body, mentions)
+    assert html.count("<mark") == 2
+    assert 'title="Military Forces of Iraq · state_force"' in html
+    assert schema.ACTOR_TYPE_COLORS["state_force"] in html
+    assert ">PLACE<" in html
+
+
+def test_headline_mentions_are_marked_in_the_headline():
+    report = pd.Series({"report_id": "r", "title": "SDF advance", "body": "The SDF won."})
+    mentions = schema.conform(
+        [
+            {"report_id": "r", "sentence_id": -1, "start": 0, "end": 3, "text": "SDF",
+             "kind": "actor", "actor_type": "rebel_group"},
+            {"report_id": "r", "sentence_id": 0, "start": 4, "end": 7, "text": "SDF",
+             "kind": "actor", "actor_type": "rebel_group"},
+        ],
+        "mentions",
+    )  # fmt: skip
+    html = report_html(report, mentions)
+    head, body = html.split("</h3>")
+    assert head.count("<mark") == 1 and body.count("<mark") == 1
