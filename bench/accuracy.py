@@ -22,10 +22,11 @@ from pathlib import Path
 import spacy
 
 from workbench.config import model_name
-from workbench.extraction import resolve, scorer_records
-from workbench.mentions import tag_reports
-from workbench.pipeline import load_pipeline
-from workbench.reports import read_reports
+from workbench.nlp.pipeline import load_pipeline
+from workbench.nlp.tagging import tag_reports
+from workbench.read.reports import read_reports
+from workbench.resolve.scorer import scorer_records
+from workbench.resolve.tables import resolve
 
 RESULTS = Path(__file__).parent / "results" / "accuracy.md"
 ROUNDS = 3

@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 
 from workbench import schema
-from workbench.filters import filter_tables
-from workbench.panels import EXPLORER_CHARTS
+from workbench.views.filters import filter_tables
+from workbench.views.panels import EXPLORER_CHARTS
 
 RESULTS = Path(__file__).parent / "results" / "filters.md"
 KINDS = np.array(["actor", "place", "date", "person", "supporter"])

@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from workbench import config, schema
-from workbench.store import Store
+from workbench.store.database import Store
 
 RESULTS = Path(__file__).resolve().parent / "results" / "store.md"
 WORK = config.BUILD_DIR / "bench-store"
@@ -83,7 +83,7 @@ def ingest_twice(corpus: Path, store_path: Path, *, fake: bool) -> dict:
     kwargs = {"tagger": regex_tagger, "resolver": regex_resolver} if fake else {}
     nlp = None
     if not fake:
-        from workbench.pipeline import load_pipeline
+        from workbench.nlp.pipeline import load_pipeline
 
         t = time.perf_counter()
         nlp = load_pipeline()
@@ -144,13 +144,13 @@ def main(argv: list[str] | None = None) -> int:
     fake = args.fake
     if not fake:
         try:
-            from workbench.pipeline import load_pipeline
+            from workbench.nlp.pipeline import load_pipeline
 
             load_pipeline()
         except Exception as exc:  # noqa: BLE001 - any failure means: fall back and say so
             print(f"real pipeline unavailable ({exc}); using the regex tagger", file=sys.stderr)
             fake = True
-    from workbench.reports import read_reports
+    from workbench.read.reports import read_reports
 
     seeds = read_reports(config.SEEDS_DIR).reports
     WORK.mkdir(parents=True, exist_ok=True)

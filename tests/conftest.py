@@ -12,7 +12,7 @@ SEED = SEEDS_DIR / "000_d02af4319f79bde9.txt"
 @pytest.fixture(scope="session")
 def nlp():
     """The real pipeline, loaded once: only for tests where the model is the point."""
-    from workbench.pipeline import load_pipeline
+    from workbench.nlp.pipeline import load_pipeline
 
     return load_pipeline()
 
@@ -20,8 +20,8 @@ def nlp():
 @pytest.fixture(scope="session")
 def seed_tables(nlp):
     """Every table extracted from all shipped seeds (the end-to-end fixture)."""
-    from workbench.extraction import extract
-    from workbench.reports import read_reports
+    from workbench.corpus import extract
+    from workbench.read.reports import read_reports
 
     reports, _ = read_reports(SEEDS_DIR)
     return extract(reports, nlp=nlp)
@@ -68,7 +68,7 @@ def build_tiny_tables() -> dict:
     import re
 
     from workbench import schema
-    from workbench.relations import build_relations
+    from workbench.resolve.relations import build_relations
 
     reports, mentions = [], []
     for rid, outlet, published, title, marked in TINY_REPORTS:

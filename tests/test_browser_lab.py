@@ -137,9 +137,9 @@ def _ticks(plot) -> list[str]:
 def _expected_evidence(actor_id: str) -> list[str]:
     """Plain stretches (no entity in them) of the sentences the pane should show."""
     from workbench.config import SEEDS_DIR
-    from workbench.extraction import extract
-    from workbench.filters import evidence
-    from workbench.reports import read_reports
+    from workbench.corpus import extract
+    from workbench.read.reports import read_reports
+    from workbench.views.filters import evidence
 
     reports, _ = read_reports(SEEDS_DIR)
     found = evidence(extract(reports), actor=actor_id, limit=20)
@@ -202,7 +202,7 @@ def _drive(lab: str, page) -> None:
     pane = explorer.locator(".wb-evidence-pane")
     pane.locator("blockquote").first.wait_for(timeout=30_000)
     text = pane.inner_text()
-    from workbench.extraction import extract  # noqa: F401  (the model loads once, here)
+    from workbench.corpus import extract  # noqa: F401  (the model loads once, here)
 
     actor_ids = _actor_ids_by_name()
     expected = _expected_evidence(actor_ids[name])
@@ -216,8 +216,8 @@ def _drive(lab: str, page) -> None:
 
 def _actor_ids_by_name() -> dict[str, str]:
     from workbench.config import SEEDS_DIR
-    from workbench.extraction import extract
-    from workbench.reports import read_reports
+    from workbench.corpus import extract
+    from workbench.read.reports import read_reports
 
     actors = extract(read_reports(SEEDS_DIR)[0])["actors"]
     return dict(zip(actors.canonical, actors.actor_id, strict=True))

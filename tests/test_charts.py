@@ -7,9 +7,10 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
-from workbench import charts, schema
-from workbench.charts import ACTOR_TYPE_COLORS, evidence_query
-from workbench.filters import evidence, filter_tables
+from workbench import schema
+from workbench.views import charts
+from workbench.views.charts import ACTOR_TYPE_COLORS, evidence_query
+from workbench.views.filters import evidence, filter_tables
 
 ALL_CHARTS = [
     charts.involvement_bar,

@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 
 from workbench import schema
-from workbench.corrections import (
+from workbench.errors import CorrectionError
+from workbench.resolve.corrections import (
     Replay,
     active_entries,
     apply,
@@ -15,7 +16,6 @@ from workbench.corrections import (
     replay_tables,
     score,
 )
-from workbench.errors import CorrectionError
 
 BODY = "Alpha Front hit Beta Group in Hajin. The AF left. Beta Group stayed."
 

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from workbench import schema
-from workbench.dates import build_dates, resolve_date
+from workbench.resolve.dates import build_dates, resolve_date
 
 #: A Monday: the anchor of the examples in the task and in the seed report.
 MONDAY = date(2018, 12, 17)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from workbench import schema
-from workbench.extraction import TABLES, scorer_records
+from workbench.resolve.scorer import scorer_records
+from workbench.resolve.tables import TABLES
 from workbench.text import fold
 
 

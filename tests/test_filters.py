@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from workbench import schema
-from workbench.filters import (
+from workbench.views.filters import (
     EVIDENCE_COLUMNS,
     date_options,
     evidence,

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from workbench import config, schema
-from workbench.gazetteer import DEMONYM_COLUMNS, GAZETTEER_COLUMNS
+from workbench.lexicon.gazetteer import DEMONYM_COLUMNS, GAZETTEER_COLUMNS
 from workbench.text import fold
 
 ACTOR_COLUMNS = GAZETTEER_COLUMNS

@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 
 from workbench import schema
-from workbench.highlight import highlight_html, report_html
-from workbench.reports import read_report
+from workbench.read.reports import read_report
+from workbench.views.highlight import highlight_html, report_html
 
 HOSTILE = Path(__file__).parent / "fixtures" / "hostile" / "hostile_report.txt"
 

@@ -10,7 +10,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 
 from workbench.cli import main
 from workbench.errors import WorkbenchError
-from workbench.notebooks import (
+from workbench.share.notebooks import (
     MAX_CODE_LINES,
     check_notebook_style,
     clean_notebook,

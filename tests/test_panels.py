@@ -7,8 +7,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from workbench import panels, schema
+from workbench import schema
 from workbench.errors import CorrectionError, WorkbenchError
+from workbench.views import panels
 
 
 def _click(widget: go.FigureWidget, trace_index: int, point_index) -> None:
@@ -119,7 +120,7 @@ def test_update_figure_adds_removes_and_clears_stale_properties():
 
 
 def test_evidence_html_names_each_report_once(tiny_tables):
-    from workbench.filters import evidence
+    from workbench.views.filters import evidence
 
     out = panels.evidence_html(evidence(tiny_tables, actor="is"), heading="IS")
     assert out.count("SDF takes Dashisha") == 1 and "4 sentences" in out
@@ -210,7 +211,7 @@ def test_tagging_panel_shows_store_errors(tiny_tables):
 
 
 def test_tagging_panel_with_the_real_store(tiny_tables, tmp_path):
-    from workbench.store import Store
+    from workbench.store.database import Store
 
     def tagger(reports, *, nlp=None, progress=False):
         m = tiny_tables["mentions"]

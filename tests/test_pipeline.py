@@ -5,8 +5,8 @@ from __future__ import annotations
 import spacy
 
 from workbench import schema
-from workbench.actors import resolve_actors
-from workbench.pipeline import _alias_pairs, _strip_modifiers, dateline_component
+from workbench.nlp.pipeline import _alias_pairs, _strip_modifiers, dateline_component
+from workbench.resolve.actors import resolve_actors
 
 
 def test_alias_pairs_from_brackets_and_known_as():

@@ -8,8 +8,9 @@ import time
 import pandas as pd
 import pytest
 
-from workbench import places, schema
-from workbench.places import (
+from workbench import schema
+from workbench.resolve import places
+from workbench.resolve.places import (
     country_context,
     country_name,
     geocode,

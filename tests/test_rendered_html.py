@@ -23,8 +23,8 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 
 from workbench.config import BUILD_DIR
 from workbench.errors import WorkbenchError
-from workbench.notebooks import find_notebooks
-from workbench.render import (
+from workbench.share.notebooks import find_notebooks
+from workbench.share.render import (
     RENDER_PLOTLY_RENDERER,
     load_vendor,
     notebook_html,

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from workbench import schema
 from workbench.errors import ReportError
-from workbench.reports import read_report, read_reports
-from workbench.structure import parse_structure
+from workbench.read.reports import read_report, read_reports
+from workbench.read.structure import parse_structure
 
 from .conftest import SEED
 

@@ -19,11 +19,12 @@ import duckdb
 import pandas as pd
 import pytest
 
-from workbench import pipeline, schema
-from workbench import store as store_module
+from workbench import schema
 from workbench.errors import CorrectionError, StoreError
-from workbench.gazetteer import GAZETTEER_COLUMNS
-from workbench.store import Store
+from workbench.lexicon.gazetteer import GAZETTEER_COLUMNS
+from workbench.nlp import pipeline
+from workbench.store import database as store_module
+from workbench.store.database import Store
 from workbench.text import fold
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -368,7 +369,7 @@ def test_read_only_store_refuses_writes(filled, path):
 
 def test_second_process_gets_a_clear_error(filled, path):
     filled.close()
-    holder = run("import sys, time; from workbench.store import Store\n"
+    holder = run("import sys, time; from workbench.store.database import Store\n"
                  "s = Store.open(sys.argv[1]); print('ready', flush=True); time.sleep(120)",
                  path)  # fmt: skip
     try:
@@ -411,7 +412,7 @@ def test_sigkill_mid_ingest_keeps_finished_batches(path, tmp_path):
 def test_sigkill_mid_correction_keeps_every_committed_entry(filled, path):
     filled.close()
     script = (
-        "import sys; from workbench.store import Store\n"
+        "import sys; from workbench.store.database import Store\n"
         "from tests.test_store import fake_resolver\n"
         "with Store.open(sys.argv[1], resolver=fake_resolver) as s:\n"
         "    m = s.table('mentions').iloc[0]\n"

@@ -2,9 +2,20 @@
 
 The public surface is what this module re-exports; everything else is an implementation
 detail. Tables are pandas DataFrames whose columns are defined in ``workbench.schema``.
+
+Names load on first use (PEP 562 ``__getattr__``), so ``import workbench`` costs no spaCy,
+plotly or ipywidgets import until a function that needs them is called.
+
+The package is organised by stage of the data flow (``docs/architecture.md``)::
+
+    read/ -> nlp/ -> resolve/ -> store/ -> views/ -> share/, with corpus.py on top
 """
 
-from workbench import charts, filters, panels
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from workbench.config import BUILD_DIR, SEEDS_DIR
 from workbench.errors import (
     CorrectionError,
@@ -13,14 +24,57 @@ from workbench.errors import (
     StoreError,
     WorkbenchError,
 )
-from workbench.extraction import extract, resolve, scorer_records
-from workbench.filters import evidence, filter_tables
-from workbench.highlight import highlight_html, report_html, show_report
-from workbench.mentions import tag_reports
-from workbench.panels import explorer, tagging_panel
-from workbench.pipeline import PIPELINE_VERSION, load_pipeline
-from workbench.reports import read_report, read_reports
-from workbench.store import Store, open_store
+
+#: Public name -> module that defines it (a module itself where the name is a module).
+_LAZY = {
+    "PIPELINE_VERSION": "workbench.nlp.pipeline",
+    "Store": "workbench.corpus",
+    "charts": "workbench.views.charts",
+    "evidence": "workbench.views.filters",
+    "explorer": "workbench.views.panels",
+    "extract": "workbench.corpus",
+    "filter_tables": "workbench.views.filters",
+    "filters": "workbench.views.filters",
+    "highlight_html": "workbench.views.highlight",
+    "load_pipeline": "workbench.nlp.pipeline",
+    "open_store": "workbench.corpus",
+    "panels": "workbench.views.panels",
+    "read_report": "workbench.read.reports",
+    "read_reports": "workbench.read.reports",
+    "report_html": "workbench.views.highlight",
+    "resolve": "workbench.resolve.tables",
+    "scorer_records": "workbench.resolve.scorer",
+    "show_report": "workbench.views.highlight",
+    "tag_reports": "workbench.nlp.tagging",
+    "tagging_panel": "workbench.views.panels",
+}
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from workbench.corpus import Store, extract, open_store
+    from workbench.nlp.pipeline import PIPELINE_VERSION, load_pipeline
+    from workbench.nlp.tagging import tag_reports
+    from workbench.read.reports import read_report, read_reports
+    from workbench.resolve.scorer import scorer_records
+    from workbench.resolve.tables import resolve
+    from workbench.views import charts, filters, panels
+    from workbench.views.filters import evidence, filter_tables
+    from workbench.views.highlight import highlight_html, report_html, show_report
+    from workbench.views.panels import explorer, tagging_panel
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'workbench' has no attribute {name!r}")
+    loaded = import_module(module)
+    value = loaded if module.rsplit(".", 1)[-1] == name else getattr(loaded, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "BUILD_DIR",

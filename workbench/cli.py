@@ -17,7 +17,7 @@ READ_TABLE_COLUMNS = ["path", "format", "title", "dateline_place", "source_outle
 
 
 def _cmd_read(args: argparse.Namespace) -> int:
-    from workbench.reports import read_reports
+    from workbench.read.reports import read_reports
 
     reports, problems = read_reports(args.paths, progress=True)
     if args.format == "jsonl":
@@ -47,9 +47,10 @@ def _wide_display():
 def _cmd_extract(args: argparse.Namespace) -> int:
     import json
 
-    from workbench.extraction import extract, scorer_records
-    from workbench.pipeline import load_pipeline
-    from workbench.reports import read_reports
+    from workbench.corpus import extract
+    from workbench.nlp.pipeline import load_pipeline
+    from workbench.read.reports import read_reports
+    from workbench.resolve.scorer import scorer_records
 
     reports, problems = read_reports(args.paths, progress=True)
     tables = extract(reports, nlp=load_pipeline(args.model), progress=True)
@@ -84,7 +85,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 
 
 def _cmd_render(args: argparse.Namespace) -> int:
-    from workbench.render import HTML_DIR, render_notebooks
+    from workbench.share.render import HTML_DIR, render_notebooks
 
     for page in render_notebooks(args.notebooks or None, out_dir=args.out or HTML_DIR):
         print(f"{page}  ({page.stat().st_size / 1e6:.1f} MB, works offline)")
@@ -96,7 +97,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     import subprocess
     from pathlib import Path
 
-    from workbench.render import DEFAULT_SERVE_NOTEBOOK, RENDER_PLOTLY_RENDERER, voila_command
+    from workbench.share.render import DEFAULT_SERVE_NOTEBOOK, RENDER_PLOTLY_RENDERER, voila_command
 
     notebook = Path(args.notebook or DEFAULT_SERVE_NOTEBOOK)
     if not notebook.is_file():
@@ -110,7 +111,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _cmd_notebooks(args: argparse.Namespace) -> int:
-    from workbench.notebooks import check_notebook_style, find_notebooks, refresh_notebook
+    from workbench.share.notebooks import check_notebook_style, find_notebooks, refresh_notebook
 
     problems = []
     for path in args.notebooks or find_notebooks():
@@ -123,7 +124,7 @@ def _cmd_notebooks(args: argparse.Namespace) -> int:
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
-    from workbench.store import Store
+    from workbench.store.database import Store
 
     with Store.open(args.store) as store:
         counts = store.ingest(args.paths, model=args.model, progress=True)
@@ -136,7 +137,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
 def _cmd_correct(args: argparse.Namespace) -> int:
     import json
 
-    from workbench.store import Store
+    from workbench.store.database import Store
 
     with Store.open(args.store, read_only=args.action in ("list", "export")) as store:
         if args.action == "list":

@@ -9,7 +9,7 @@ missing columns, orders them and sets the dtypes below.
 Tables
 ------
 reports
-    One row per readable report (``workbench.reports``).
+    One row per readable report (``workbench.read.reports``).
 problems
     One row per file or record that could not be read, with a one-line reason.
 mentions

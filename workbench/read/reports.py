@@ -21,7 +21,7 @@ import yaml
 
 from workbench import schema
 from workbench.errors import ReportError
-from workbench.structure import dateline_date, parse_structure
+from workbench.read.structure import dateline_date, parse_structure
 from workbench.text import normalise_text
 
 #: Formats by file suffix.

@@ -29,8 +29,8 @@ from spacy.tokens import Doc, Span
 
 from workbench import config
 from workbench.errors import ModelError
-from workbench.gazetteer import load_demonyms, load_gazetteer
-from workbench.structure import DATELINE_PATTERN
+from workbench.lexicon.gazetteer import load_demonyms, load_gazetteer
+from workbench.read.structure import DATELINE_PATTERN
 from workbench.text import fold
 
 #: Version of our components' behaviour; part of the store's cache key.
@@ -816,14 +816,14 @@ def _armed_actor_ids() -> frozenset[str]:
 
 @cache
 def _alias_lookup() -> dict[str, str]:
-    from workbench.gazetteer import alias_index
+    from workbench.lexicon.gazetteer import alias_index
 
     return alias_index(load_gazetteer())
 
 
 def _is_place(text: str) -> bool:
     try:
-        from workbench.places import is_place
+        from workbench.resolve.places import is_place
     except ImportError:  # pragma: no cover - places lands separately
         return False
     return is_place(text)

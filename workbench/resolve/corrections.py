@@ -6,7 +6,7 @@ time the tables are built, so corrections survive re-runs, pipeline upgrades and
 Targets are named by what an analyst sees, not by row numbers: a mention by
 ``(report_id, start, end, text)``, an actor by id *and* canonical name, an event by
 ``(report_id, sentence_id, actor, action)``. A correction whose target is gone is kept
-and reported ``stale``; it is never dropped. The store (``workbench.store``) keeps the
+and reported ``stale``; it is never dropped. The store (``workbench.store.database``) keeps the
 ledger; everything here is plain data in, plain data out.
 """
 

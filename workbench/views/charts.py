@@ -34,7 +34,8 @@ import plotly.io as pio
 
 from workbench import schema
 from workbench.config import DATA_DIR
-from workbench.filters import (
+from workbench.schema import ACTOR_TYPE_COLORS
+from workbench.views.filters import (
     ACTOR_KINDS,
     actor_pair_codes,
     factorize,
@@ -42,7 +43,6 @@ from workbench.filters import (
     report_positions,
     sentence_keys,
 )
-from workbench.schema import ACTOR_TYPE_COLORS
 
 __all__ = [
     "ACTION_COLORS",

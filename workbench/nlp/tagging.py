@@ -30,7 +30,7 @@ def tag_reports(
 
     Examples
     --------
-    >>> from workbench.reports import read_reports
+    >>> from workbench.read.reports import read_reports
     >>> from workbench.config import SEEDS_DIR
     >>> reports, _ = read_reports(SEEDS_DIR / "000_d02af4319f79bde9.txt")
     >>> m = tag_reports(reports)  # doctest: +SKIP
@@ -40,7 +40,7 @@ def tag_reports(
     from tqdm.auto import tqdm
 
     if nlp is None:
-        from workbench.pipeline import load_pipeline
+        from workbench.nlp.pipeline import load_pipeline
 
         nlp = load_pipeline()
     rows: list[dict[str, Any]] = []

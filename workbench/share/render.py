@@ -38,7 +38,7 @@ from nbformat import NotebookNode
 
 from workbench.config import BUILD_DIR
 from workbench.errors import WorkbenchError
-from workbench.notebooks import NOTEBOOKS_DIR, execute_notebook, find_notebooks
+from workbench.share.notebooks import NOTEBOOKS_DIR, execute_notebook, find_notebooks
 
 #: Where ``render`` writes pages by default.
 HTML_DIR = BUILD_DIR / "html"

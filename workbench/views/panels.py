@@ -19,9 +19,10 @@ import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 
-from workbench import charts, filters, schema
+from workbench import schema
 from workbench.errors import WorkbenchError
-from workbench.highlight import highlight_html, report_html
+from workbench.views import charts, filters
+from workbench.views.highlight import highlight_html, report_html
 
 #: The explorer's charts, in the order of its chart picker: button label -> chart function.
 EXPLORER_CHARTS: dict[str, Callable[..., go.Figure]] = {
@@ -36,7 +37,7 @@ EXPLORER_CHARTS: dict[str, Callable[..., go.Figure]] = {
 EVIDENCE_PROMPT = (
     "<i>Click a bar, cell, node, edge marker or place to see the sentences behind it.</i>"
 )
-#: Buttons of the tagging panel: label -> correction kind (see ``workbench.corrections``).
+#: Buttons of the tagging panel: label -> correction kind (see ``workbench.resolve.corrections``).
 TAGGING_ACTIONS: dict[str, str] = {
     "Reject": "reject_mention",
     "Relabel": "relabel",

@@ -3,7 +3,7 @@
 ``ingest`` tags only reports it has not tagged before with the same pipeline version
 and model, so re-running over an unchanged folder does no NLP work (it does not even
 load the model). ``tables`` rebuilds the corpus tables from the cached mentions,
-replaying the corrections ledger (``workbench.corrections``) before and after
+replaying the corrections ledger (``workbench.resolve.corrections``) before and after
 resolution, so corrections survive re-runs and pipeline upgrades.
 
 Durability
@@ -38,8 +38,9 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from workbench import config, corrections, schema
+from workbench import config, schema
 from workbench.errors import CorrectionError, StoreError
+from workbench.resolve import corrections
 
 #: Where the store lives unless told otherwise.
 DEFAULT_STORE = config.BUILD_DIR / "workbench.duckdb"
@@ -232,7 +233,7 @@ class Store:
             at a known path), ``unchanged`` (text already stored); ``tagged`` and
             ``skipped`` (mentions taken from the cache); ``problems`` (unreadable files).
         """
-        from workbench import pipeline
+        from workbench.nlp import pipeline
 
         self._writable()
         reports, problems = self._read_input(paths_or_reports)
@@ -279,10 +280,10 @@ class Store:
 
         tagger = self._tagger
         if tagger is None:
-            from workbench.mentions import tag_reports as tagger
+            from workbench.nlp.tagging import tag_reports as tagger
 
             if nlp is None:  # loaded only now that there is work to do
-                from workbench.pipeline import load_pipeline
+                from workbench.nlp.pipeline import load_pipeline
 
                 nlp = load_pipeline(model)
         bar = tqdm(total=len(todo), desc="tagging", unit="report", disable=not progress)
@@ -485,7 +486,7 @@ class Store:
         for the same ``actor_id`` are replaced; short all-capital aliases ("IS") go to
         ``case_sensitive_aliases`` so that they do not match ordinary words.
         """
-        from workbench.gazetteer import GAZETTEER_COLUMNS
+        from workbench.lexicon.gazetteer import GAZETTEER_COLUMNS
 
         path = Path(path) if path else config.user_gazetteer()
         replay = self._state(None)
@@ -569,7 +570,7 @@ class Store:
     def _resolve(self, reports: pd.DataFrame, mentions: pd.DataFrame) -> dict[str, pd.DataFrame]:
         resolver = self._resolver
         if resolver is None:
-            from workbench.extraction import resolve as resolver
+            from workbench.resolve.tables import resolve as resolver
         out = resolver(reports, mentions)
         return {name: schema.conform(out.get(name, []), name) for name in RESOLVED}
 
@@ -601,7 +602,7 @@ class Store:
         )
 
     def _records(self, tables: dict[str, pd.DataFrame], ids: set[str] | None) -> list[dict]:
-        from workbench.extraction import scorer_records
+        from workbench.resolve.scorer import scorer_records
 
         reports = self.table("reports")
         if ids is not None:
@@ -663,7 +664,7 @@ class Store:
         if isinstance(source, pd.DataFrame):
             reports = schema.conform(source, "reports").drop_duplicates("report_id")
             return reports.reset_index(drop=True), schema.empty("problems")
-        from workbench.reports import read_reports
+        from workbench.read.reports import read_reports
 
         return read_reports(source)  # no bar: an unchanged re-run stays quiet
 

@@ -725,7 +725,7 @@ def _gazetteer() -> _Gazetteer:
             g = pickle.load(f)
         if isinstance(g, _Gazetteer):
             return g
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ImportError):
         pass
     g = _build()
     try:

@@ -14,8 +14,8 @@ from functools import cache
 import pandas as pd
 
 from workbench import schema
-from workbench.gazetteer import alias_index, load_demonyms, load_gazetteer
-from workbench.pipeline import COALITION_ID, HOME_FORCES_ID, HOME_GOVERNMENT_ID
+from workbench.lexicon.gazetteer import alias_index, load_demonyms, load_gazetteer
+from workbench.nlp.pipeline import COALITION_ID, HOME_FORCES_ID, HOME_GOVERNMENT_ID
 from workbench.text import fold
 
 #: Head words that suggest an ACLED-style type for an actor not in the gazetteer.

@@ -1,7 +1,7 @@
 """Filters over the corpus tables, and the evidence sentences behind a chart mark.
 
 Everything here is plain data in, plain data out: the explorer panel
-(``workbench.panels``) only wires widgets to :func:`filter_tables` and :func:`evidence`.
+(``workbench.views.panels``) only wires widgets to :func:`filter_tables` and :func:`evidence`.
 
 Speed
 -----
