@@ -63,6 +63,7 @@ demo: setup vendor
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 test: setup browser vendor lint
 	$(BIN)/pytest -q

@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from workbench import config, schema
-from workbench.store.database import Store
+from workbench.corpus import Store
 
 RESULTS = Path(__file__).resolve().parent / "results" / "store.md"
 WORK = config.BUILD_DIR / "bench-store"

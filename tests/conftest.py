@@ -27,6 +27,27 @@ def seed_tables(nlp):
     return extract(reports, nlp=nlp)
 
 
+@pytest.fixture(scope="session")
+def event_tables(nlp):
+    """``texts -> {text: events table}``: each text one report, all tagged in one pass."""
+    from workbench import schema
+    from workbench.nlp.tagging import tag
+    from workbench.resolve.tables import resolve
+
+    def run(texts):
+        reports = schema.conform(
+            [{"report_id": f"t{i:03d}", "path": f"t{i:03d}.txt", "format": "txt",
+              "title": "", "body": t} for i, t in enumerate(texts)], "reports",
+        )  # fmt: skip
+        tagged = tag(reports, nlp=nlp)
+        events = resolve(reports, tagged["mentions"], events_raw=tagged["events_raw"])["events"]
+        return {
+            t: events[events.report_id == r] for r, t in zip(reports.report_id, texts, strict=True)
+        }
+
+    return run
+
+
 # -- tiny_tables: a hand-built corpus for chart, filter and panel tests (no model) ---------
 # Entities are marked "[text](kind:entity_id)"; offsets, sentences and relations follow.
 TINY_REPORTS = [

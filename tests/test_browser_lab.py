@@ -134,15 +134,31 @@ def _ticks(plot) -> list[str]:
     return plot.locator(".ytick text").evaluate_all("els => els.map(e => e.textContent)")
 
 
-def _expected_evidence(actor_id: str) -> list[str]:
-    """Plain stretches (no entity in them) of the sentences the pane should show."""
+def _seed_tables():
     from workbench.config import SEEDS_DIR
     from workbench.corpus import extract
     from workbench.read.reports import read_reports
-    from workbench.views.filters import evidence
 
-    reports, _ = read_reports(SEEDS_DIR)
-    found = evidence(extract(reports), actor=actor_id, limit=20)
+    return extract(read_reports(SEEDS_DIR)[0])
+
+
+def _filtered_labels(tables, actor_id: str) -> set[str]:
+    """The bar labels the explorer's first chart should show with one actor selected."""
+    from workbench.views.charts import involvement_bar
+    from workbench.views.filters import filter_tables
+
+    fig = involvement_bar(filter_tables(tables, actors=[actor_id]))
+    return {y for trace in fig.data for y in trace.y}
+
+
+def _expected_evidence(tables, actor_id: str, customdata: list) -> list[str]:
+    """Plain stretches (no entity in them) of the sentences the pane should show."""
+    from workbench.views.charts import evidence_query
+    from workbench.views.evidence import evidence
+    from workbench.views.filters import filter_tables
+
+    shown = filter_tables(tables, actors=[actor_id])
+    found = evidence(shown, **evidence_query(customdata), limit=20)
     stretches = []
     for sentence, marks in zip(found.sentence, found.mentions, strict=True):
         cuts = sorted({0, len(sentence), *(m["start"] for m in marks), *(m["end"] for m in marks)})
@@ -192,32 +208,25 @@ def _drive(lab: str, page) -> None:
         timeout=30_000,
     )
     labels = _ticks(bars)
-    assert labels != labels_before and [t for t in labels if t] == [name]
+    tables = _seed_tables()  # the model loads once, here
+    actor_id = dict(zip(tables["actors"].canonical, tables["actors"].actor_id, strict=True))[name]
+    expected_labels = _filtered_labels(tables, actor_id)
+    assert labels != labels_before and {t for t in labels if t} == expected_labels, labels
     _shot(page, "explorer-filtered")
 
     bar = bars.locator(".bars path").first
+    customdata = bars.evaluate("el => el.data[0].customdata[0]")  # the first bar drawn
+    bar.scroll_into_view_if_needed()
     box = bar.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     pane = explorer.locator(".wb-evidence-pane")
     pane.locator("blockquote").first.wait_for(timeout=30_000)
     text = pane.inner_text()
-    from workbench.corpus import extract  # noqa: F401  (the model loads once, here)
-
-    actor_ids = _actor_ids_by_name()
-    expected = _expected_evidence(actor_ids[name])
+    expected = _expected_evidence(tables, actor_id, customdata)
     assert expected and all(stretch in text for stretch in expected[:5]), (expected, text)
     assert pane.locator("mark").count() >= 1
     pane.scroll_into_view_if_needed()
     _shot(page, "evidence")
     _shot(page, "evidence-pane", pane)
     assert page.outside_requests == []
-
-
-def _actor_ids_by_name() -> dict[str, str]:
-    from workbench.config import SEEDS_DIR
-    from workbench.corpus import extract
-    from workbench.read.reports import read_reports
-
-    actors = extract(read_reports(SEEDS_DIR)[0])["actors"]
-    return dict(zip(actors.canonical, actors.actor_id, strict=True))

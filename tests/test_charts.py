@@ -10,7 +10,8 @@ import pytest
 from workbench import schema
 from workbench.views import charts
 from workbench.views.charts import ACTOR_TYPE_COLORS, evidence_query
-from workbench.views.filters import evidence, filter_tables
+from workbench.views.evidence import evidence
+from workbench.views.filters import filter_tables
 
 ALL_CHARTS = [
     charts.involvement_bar,
@@ -53,7 +54,7 @@ def test_involvement_bar_hover_has_counts_and_an_escaped_example(tiny_tables):
 def test_involvement_bar_stacks_events_by_action(tiny_tables):
     tables = dict(tiny_tables)
     tables["events"] = schema.conform(
-        [{"report_id": "r2", "actor": "Syrian Arab Army", "action": a}
+        [{"report_id": "r2", "actor": "Syrian Arab Army", "actor1_id": "saa", "action": a}
          for a in ("shelling_or_artillery", "shelling_or_artillery", "airstrike")],
         "events",
     )  # fmt: skip
@@ -63,7 +64,7 @@ def test_involvement_bar_stacks_events_by_action(tiny_tables):
         "airstrike": ([1], charts.ACTION_COLORS["airstrike"]),
         "shelling or artillery": ([2], charts.ACTION_COLORS["shelling_or_artillery"]),
     }
-    assert list(fig.data[0].customdata[0]) == ["actor", "saa"]
+    assert list(fig.data[0].customdata[0]) == ["actor_action", "saa", "airstrike"]
     assert charts.involvement_bar(tables, by="type").data[0].name == "rebel group"
 
 

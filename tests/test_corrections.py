@@ -14,8 +14,8 @@ from workbench.resolve.corrections import (
     check,
     replay_mentions,
     replay_tables,
-    score,
 )
+from workbench.resolve.scorer import score_records
 
 BODY = "Alpha Front hit Beta Group in Hajin. The AF left. Beta Group stayed."
 
@@ -233,7 +233,7 @@ def test_score_matches_like_the_scorer():
     places = [{"name": "hajin", "mentions": []}, {"name": "Raqqa", "mentions": []}]
     pred = [{"file": "a", "actors": [{"canonical": "SDF", "mentions": ["SDF"]}],
              "locations": places}]  # fmt: skip
-    scores = score(gold, pred).set_index("table")
+    scores = score_records(gold, pred).set_index("table")
     assert scores.loc["actors", ["tp", "fp", "fn"]].tolist() == [1, 0, 1]
     assert scores.loc["places", ["tp", "fp", "fn"]].tolist() == [1, 1, 0]
     assert scores.loc["actors", "precision"] == 1.0 and scores.loc["actors", "recall"] == 0.5

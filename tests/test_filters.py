@@ -7,10 +7,9 @@ import pandas as pd
 import pytest
 
 from workbench import schema
+from workbench.views.evidence import evidence
 from workbench.views.filters import (
-    EVIDENCE_COLUMNS,
     date_options,
-    evidence,
     factorize,
     filter_tables,
     search_actors,
@@ -107,9 +106,11 @@ def test_actions_filter_events_and_hostile_relations(tiny_tables):
     tables["events"] = schema.conform(
         [
             {"report_id": "r2", "sentence_id": 0, "actor": "Syrian Arab Army",
-             "action": "shelling_or_artillery", "target": "Raqqa", "location": "Raqqa"},
+             "actor1_id": "saa", "action": "shelling_or_artillery", "target": "Islamic State",
+             "actor2_id": "is", "location": "Raqqa", "place_id": "raqqa"},
             {"report_id": "r1", "sentence_id": 0, "actor": "Syrian Democratic Forces",
-             "action": "territory_taken", "location": "Dashisha"},
+             "actor1_id": "sdf", "action": "territory_taken", "location": "Dashisha",
+             "place_id": "dashisha"},
         ],
         "events",
     )  # fmt: skip
@@ -123,6 +124,8 @@ def test_actions_filter_events_and_hostile_relations(tiny_tables):
     assert {"co_mention", "support"} <= set(out["relations"].relation)
     by_actor = filter_tables(tables, actors=["saa"])
     assert by_actor["events"].actor.tolist() == ["Syrian Arab Army"]
+    as_target = filter_tables(tables, actors=["is"])  # the target's events too
+    assert as_target["events"].actor.tolist() == ["Syrian Arab Army"]
     by_place = filter_tables(tables, places=["dashisha"])
     assert by_place["events"].location.tolist() == ["Dashisha"]
 
@@ -138,7 +141,7 @@ def test_results_are_copies_and_carry_codes(tiny_tables):
 
 def test_evidence_for_an_actor_has_its_sentences_newest_first(tiny_tables):
     ev = evidence(tiny_tables, actor="sdf")
-    assert list(ev.columns) == list(EVIDENCE_COLUMNS)
+    assert list(ev.columns) == list(schema.COLUMNS["evidence"])
     assert ev.report_id.tolist() == ["r3", "r2", "r1"]
     assert ev.sentence.iloc[1] == (
         "The SDF said the army and IS hit <script>alert(1)</script> posts near Raqqa."
@@ -148,6 +151,16 @@ def test_evidence_for_an_actor_has_its_sentences_newest_first(tiny_tables):
         ("SDF", "SDF"),
         ("the army", "the army"),
     ]
+
+
+@pytest.mark.parametrize("actor", ["sdf", "nobody"])
+def test_evidence_columns_follow_the_schema(tiny_tables, actor):
+    ev = evidence(tiny_tables, actor=actor)
+    expected = {c: str(pd.Series([], dtype=t).dtype) for c, t in schema.COLUMNS["evidence"].items()}
+    assert {c: str(t) for c, t in ev.dtypes.items()} == expected
+    assert list(ev.columns) == list(expected)
+    for marks in ev.mentions:
+        assert all(set(m) == set(schema.EVIDENCE_MENTION_FIELDS) for m in marks)
 
 
 @pytest.mark.parametrize(
@@ -185,3 +198,38 @@ def test_date_options_are_sorted_distinct_days(tiny_tables):
     days = date_options(tiny_tables)
     assert [d.strftime("%Y-%m-%d") for d in days] == ["2024-01-05", "2024-02-10", "2024-03-15"]
     assert len(date_options(tiny_tables, max_options=2)) == 2
+
+
+def test_event_evidence_keeps_the_sentence_after_the_actor_is_filtered_out():
+    # Filtered to the target (IS), the events chart still shows the SDF's bar: a click
+    # on it must list the SDF's event sentence although no SDF mention is kept.
+    body = "SDF fighters seized Raqqa from IS. Gunmen attacked a market."
+    reports = schema.conform([{"report_id": "r1", "title": "", "body": body}], "reports")
+    mention = {"report_id": "r1", "sentence_id": 0, "sent_start": 0, "sent_end": 34}
+    mentions = schema.conform(
+        [
+            {**mention, "start": 0, "end": 3, "text": "SDF", "kind": "actor", "entity_id": "sdf"},
+            {**mention, "start": 31, "end": 33, "text": "IS", "kind": "actor", "entity_id": "is"},
+        ],
+        "mentions",
+    )
+    event = {"report_id": "r1", "sentence_id": 0, "sent_start": 0, "sent_end": 34}
+    events = schema.conform(
+        [
+            {**event, "actor1_id": "sdf", "actor": "SDF", "actor2_id": "is", "action": "territory_taken"},
+            {"report_id": "r1", "sentence_id": 1, "sent_start": 35, "sent_end": 60,
+             "actor1_id": "unidentified-armed-group", "actor": "Unidentified armed group",
+             "action": "attack_on_civilians"},
+        ],
+        "events",
+    )  # fmt: skip
+    tables = {"reports": reports, "mentions": mentions, "events": events}
+    shown = filter_tables(tables, actors=["is"])
+    assert set(shown["mentions"].entity_id) == {"is"}
+    found = evidence(shown, actor="sdf", action="territory_taken")
+    assert found.sentence.tolist() == ["SDF fighters seized Raqqa from IS."]
+    assert [m["text"] for m in found.mentions[0]] == ["IS"]
+    assert evidence(shown, actor="sdf", action="shelling_or_artillery").empty
+    # no mention at all in the sentence: the event's own offsets give it
+    found = evidence(tables, action="attack_on_civilians")
+    assert found.sentence.tolist() == ["Gunmen attacked a market."]

@@ -120,7 +120,7 @@ def test_update_figure_adds_removes_and_clears_stale_properties():
 
 
 def test_evidence_html_names_each_report_once(tiny_tables):
-    from workbench.views.filters import evidence
+    from workbench.views.evidence import evidence
 
     out = panels.evidence_html(evidence(tiny_tables, actor="is"), heading="IS")
     assert out.count("SDF takes Dashisha") == 1 and "4 sentences" in out
@@ -211,7 +211,7 @@ def test_tagging_panel_shows_store_errors(tiny_tables):
 
 
 def test_tagging_panel_with_the_real_store(tiny_tables, tmp_path):
-    from workbench.store.database import Store
+    from workbench.corpus import Store
 
     def tagger(reports, *, nlp=None, progress=False):
         m = tiny_tables["mentions"]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import spacy
 
 from workbench import schema
-from workbench.nlp.pipeline import _alias_pairs, _strip_modifiers, dateline_component
+from workbench.nlp.mentions import _alias_pairs, _strip_modifiers
+from workbench.nlp.pipeline import dateline_component
 from workbench.resolve.actors import resolve_actors
 
 

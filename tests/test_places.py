@@ -9,15 +9,10 @@ import pandas as pd
 import pytest
 
 from workbench import schema
+from workbench.lexicon import places as gazetteer
+from workbench.lexicon.places import country_name, is_place, place_key
 from workbench.resolve import places
-from workbench.resolve.places import (
-    country_context,
-    country_name,
-    geocode,
-    is_place,
-    place_key,
-    resolve_places,
-)
+from workbench.resolve.places import country_context, geocode, resolve_places
 
 #: The countries whose first-level regions regions.csv ships.
 CONFLICT_COUNTRIES = (
@@ -233,8 +228,8 @@ def test_geocode_is_fast():
 
 
 def test_regions_csv_rows_are_documented():
-    table = pd.read_csv(places.REGIONS_FILE, dtype=str, keep_default_na=False)
-    assert list(table.columns) == places.REGION_COLUMNS
+    table = pd.read_csv(gazetteer.REGIONS_FILE, dtype=str, keep_default_na=False)
+    assert list(table.columns) == gazetteer.REGION_COLUMNS
     assert (table.source.str.len() > 0).all()
     assert set(table.feature) <= {"admin1", "region", "city", "country"}
     located = table[table.feature != "country"]

@@ -20,11 +20,11 @@ import pandas as pd
 import pytest
 
 from workbench import schema
+from workbench.corpus import Store
 from workbench.errors import CorrectionError, StoreError
 from workbench.lexicon.gazetteer import GAZETTEER_COLUMNS
 from workbench.nlp import pipeline
-from workbench.store import database as store_module
-from workbench.store.database import Store
+from workbench.store import database
 from workbench.text import fold
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -174,7 +174,7 @@ def test_unchanged_rerun_does_no_nlp_work(path, corpus, tagger, monkeypatch):
         raise AssertionError("the pipeline must not load when nothing changed")
 
     monkeypatch.setattr(pipeline, "load_pipeline", boom)
-    monkeypatch.setattr("workbench.mentions.tag_reports", boom)
+    monkeypatch.setattr("workbench.nlp.tagging.tag_reports", boom)
     with Store.open(path) as store:  # the real tagger: it would fail if called
         again = store.ingest(corpus, progress=False)
     assert again["tagged"] == 0 and again["unchanged"] == again["skipped"] == 6
@@ -204,7 +204,7 @@ def test_reports_dataframe_input_and_problems_are_stored(store, corpus):
 
 def test_tables_follow_the_schema(filled):
     tables = filled.tables()
-    assert list(tables) == ["reports", "problems", *store_module.RESOLVED]
+    assert list(tables) == ["reports", "problems", *database.RESOLVED]
     for name, table in tables.items():
         assert table.dtypes.astype(str).to_dict() == schema.empty(name).dtypes.astype(str).to_dict()
     assert len(tables["actors"]) == 3 and len(tables["places"]) == 2
@@ -369,7 +369,7 @@ def test_read_only_store_refuses_writes(filled, path):
 
 def test_second_process_gets_a_clear_error(filled, path):
     filled.close()
-    holder = run("import sys, time; from workbench.store.database import Store\n"
+    holder = run("import sys, time; from workbench.corpus import Store\n"
                  "s = Store.open(sys.argv[1]); print('ready', flush=True); time.sleep(120)",
                  path)  # fmt: skip
     try:
@@ -389,7 +389,7 @@ def test_second_process_gets_a_clear_error(filled, path):
 def test_sigkill_mid_ingest_keeps_finished_batches(path, tmp_path):
     corpus = write_corpus(tmp_path / "big", 40)
     script = (
-        "import sys; from workbench import store\n"
+        "import sys; from workbench.corpus import store\n"
         "from tests.test_store import FakeTagger, fake_resolver\n"
         "store.INGEST_BATCH = 4\n"
         "with store.Store.open(sys.argv[1], tagger=FakeTagger(delay=0.02, announce=True),"
@@ -412,7 +412,7 @@ def test_sigkill_mid_ingest_keeps_finished_batches(path, tmp_path):
 def test_sigkill_mid_correction_keeps_every_committed_entry(filled, path):
     filled.close()
     script = (
-        "import sys; from workbench.store.database import Store\n"
+        "import sys; from workbench.corpus import Store\n"
         "from tests.test_store import fake_resolver\n"
         "with Store.open(sys.argv[1], resolver=fake_resolver) as s:\n"
         "    m = s.table('mentions').iloc[0]\n"
@@ -463,10 +463,10 @@ def test_migrations_run_forward_after_a_backup(filled, path, monkeypatch):
     def v2(con):
         con.execute("CREATE TABLE notes (note VARCHAR)")
 
-    monkeypatch.setattr(store_module, "MIGRATIONS", [store_module._v1, v2])
+    monkeypatch.setattr(database, "MIGRATIONS", [database._v1, v2])
     with Store.open(path, resolver=fake_resolver) as store:
         assert len(store.table("reports")) == 6
-        store._sql("INSERT INTO notes VALUES ('kept')")
+        store._db.sql("INSERT INTO notes VALUES ('kept')")
     with duckdb.connect(str(path), read_only=True) as con:
         assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (
             "2",
@@ -484,13 +484,13 @@ def test_failed_migration_leaves_the_file_unchanged(filled, path, monkeypatch):
         con.execute("CREATE TABLE half_done (x INT)")
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(store_module, "MIGRATIONS", [store_module._v1, broken])
+    monkeypatch.setattr(database, "MIGRATIONS", [database._v1, broken])
     with pytest.raises(StoreError, match="version 1 to 2 failed .*disk on fire"):
         Store.open(path)
     monkeypatch.undo()
     with Store.open(path, resolver=fake_resolver) as store:
         assert len(store.table("reports")) == 6
-        assert store._query("SELECT * FROM duckdb_tables() WHERE table_name = 'half_done'").empty
+        assert store._db.query("SELECT * FROM duckdb_tables() WHERE table_name = 'half_done'").empty
 
 
 def test_empty_v0_file_is_upgraded_and_newer_versions_refused(tmp_path):
@@ -522,8 +522,8 @@ def test_cli_ingest_and_correct(corpus, path, tmp_path, monkeypatch, capsys):
     from workbench import cli
 
     tagger = FakeTagger()
-    monkeypatch.setattr("workbench.mentions.tag_reports", tagger)
-    monkeypatch.setattr("workbench.extraction.resolve", fake_resolver)
+    monkeypatch.setattr("workbench.nlp.tagging.tag_reports", tagger)
+    monkeypatch.setattr("workbench.resolve.tables.resolve", fake_resolver)
     monkeypatch.setattr(pipeline, "load_pipeline", lambda model=None: None)
     store = ["--store", str(path)]
     assert cli.main(["ingest", str(corpus), *store]) == 0

@@ -14,7 +14,7 @@ The package is organised by stage of the data flow (``docs/architecture.md``)::
 from __future__ import annotations
 
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from workbench.config import BUILD_DIR, SEEDS_DIR
 from workbench.errors import (
@@ -25,19 +25,21 @@ from workbench.errors import (
     WorkbenchError,
 )
 
-#: Public name -> module that defines it (a module itself where the name is a module).
+#: Public modules, by short name.
+_MODULES = {"charts", "filters", "panels"}
+#: Public name -> module that defines it (or the module itself, for :data:`_MODULES`).
 _LAZY = {
     "PIPELINE_VERSION": "workbench.nlp.pipeline",
-    "Store": "workbench.corpus",
+    "Store": "workbench.corpus.store",
     "charts": "workbench.views.charts",
-    "evidence": "workbench.views.filters",
+    "evidence": "workbench.views.evidence",
     "explorer": "workbench.views.panels",
     "extract": "workbench.corpus",
     "filter_tables": "workbench.views.filters",
     "filters": "workbench.views.filters",
     "highlight_html": "workbench.views.highlight",
     "load_pipeline": "workbench.nlp.pipeline",
-    "open_store": "workbench.corpus",
+    "open_store": "workbench.corpus.store",
     "panels": "workbench.views.panels",
     "read_report": "workbench.read.reports",
     "read_reports": "workbench.read.reports",
@@ -49,25 +51,13 @@ _LAZY = {
     "tagging_panel": "workbench.views.panels",
 }
 
-if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
-    from workbench.corpus import Store, extract, open_store
-    from workbench.nlp.pipeline import PIPELINE_VERSION, load_pipeline
-    from workbench.nlp.tagging import tag_reports
-    from workbench.read.reports import read_report, read_reports
-    from workbench.resolve.scorer import scorer_records
-    from workbench.resolve.tables import resolve
-    from workbench.views import charts, filters, panels
-    from workbench.views.filters import evidence, filter_tables
-    from workbench.views.highlight import highlight_html, report_html, show_report
-    from workbench.views.panels import explorer, tagging_panel
-
 
 def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'workbench' has no attribute {name!r}")
     loaded = import_module(module)
-    value = loaded if module.rsplit(".", 1)[-1] == name else getattr(loaded, name)
+    value = loaded if name in _MODULES else getattr(loaded, name)
     globals()[name] = value
     return value
 

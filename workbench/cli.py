@@ -124,7 +124,7 @@ def _cmd_notebooks(args: argparse.Namespace) -> int:
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
-    from workbench.store.database import Store
+    from workbench.corpus import Store
 
     with Store.open(args.store) as store:
         counts = store.ingest(args.paths, model=args.model, progress=True)
@@ -137,7 +137,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
 def _cmd_correct(args: argparse.Namespace) -> int:
     import json
 
-    from workbench.store.database import Store
+    from workbench.corpus import Store
 
     with Store.open(args.store, read_only=args.action in ("list", "export")) as store:
         if args.action == "list":
@@ -185,7 +185,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--table",
         default="actors",
-        choices=["mentions", "actors", "places", "dates", "relations"],
+        choices=["mentions", "actors", "places", "dates", "relations", "events"],
         help="which table to print for --format table/csv",
     )
     p.add_argument(

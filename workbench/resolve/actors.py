@@ -15,24 +15,38 @@ import pandas as pd
 
 from workbench import schema
 from workbench.lexicon.gazetteer import alias_index, load_demonyms, load_gazetteer
-from workbench.nlp.pipeline import COALITION_ID, HOME_FORCES_ID, HOME_GOVERNMENT_ID
+from workbench.schema import COALITION_ID, HOME_FORCES_ID, HOME_GOVERNMENT_ID
 from workbench.text import fold
 
 #: Head words that suggest an ACLED-style type for an actor not in the gazetteer.
 TYPE_HINTS = {
     "state_force": {
-        "army", "police", "military", "forces", "force", "guard", "guards", "navy", "command",
+        "army",
+        "police",
+        "military",
+        "forces",
+        "force",
+        "guard",
+        "guards",
+        "navy",
+        "command",
     },
     "rebel_group": {"rebels", "rebel", "front", "movement", "insurgents", "militants", "jihad"},
     "political_militia": {"militia", "militias", "brigade", "brigades", "mobilization"},
     "government_or_official": {
-        "government", "ministry", "authorities", "authority", "office", "department",
-        "council", "presidency", "parliament", "administration",
+        "government",
+        "ministry",
+        "authorities",
+        "authority",
+        "office",
+        "department",
+        "council",
+        "presidency",
+        "parliament",
+        "administration",
     },
     "international_org": {"nations", "union", "mission", "organization", "organisation", "agency"},
-}  # fmt: skip
-#: Kinds of mention that name actors.
-ACTOR_KINDS = ("actor", "supporter")
+}
 
 
 def resolve_actors(
@@ -61,7 +75,7 @@ def resolve_actors(
     """
     report_countries = report_countries or {}
     mentions = mentions.copy()
-    is_actor = mentions.kind.isin(ACTOR_KINDS)
+    is_actor = mentions.kind.isin(schema.ACTOR_KINDS)
     if not is_actor.any():
         return mentions, schema.empty("actors")
     known = _known_actors()

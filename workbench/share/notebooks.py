@@ -118,7 +118,7 @@ def execute_notebook(
 
     The kernel starts in the notebook's folder, as in Jupyter Lab. ``plotly_renderer``
     becomes ``$PLOTLY_RENDERER`` in the kernel: the default keeps stored notebooks small;
-    :func:`workbench.render.render_notebook` asks for ``plotly_mimetype+notebook`` so that
+    :func:`workbench.share.render.render_notebook` asks for ``plotly_mimetype+notebook`` so that
     plotly.js travels inside the outputs. A failing cell raises ``WorkbenchError`` naming
     the notebook, the cell and the exception.
     """

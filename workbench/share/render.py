@@ -120,10 +120,10 @@ def render_notebook(
     ``Output``: under nbclient such a cell waits out the whole ``timeout`` before going on
     (the page is still right, only slow; Jupyter Lab and Voilà are not affected).
 
-    Examples
-    --------
-    >>> render_notebook("notebooks/01-reading-reports.ipynb")  # doctest: +SKIP
-    PosixPath('.../build/html/01-reading-reports.html')
+    Example (executes the notebook, so not a doctest; ``make render`` runs it)::
+
+        render_notebook("notebooks/01-reading-reports.ipynb")
+        # -> PosixPath('.../build/html/01-reading-reports.html')
     """
     path = Path(path)
     vendor = load_vendor()  # fail before spending a kernel run on a missing `make vendor`
@@ -329,7 +329,7 @@ def _widget_module_bundles(nb: NotebookNode, *, name: str) -> list[str]:
         if module not in LOCAL_WIDGET_MODULES:
             raise WorkbenchError(
                 f"{name}: widget module {module!r} has no offline bundle; add it to "
-                "workbench.render.LOCAL_WIDGET_MODULES or use ipywidgets/anywidget"
+                "workbench.share.render.LOCAL_WIDGET_MODULES or use ipywidgets/anywidget"
             )
         package, file = LOCAL_WIDGET_MODULES[module]
         source = (resources.files(package) / file).read_text(encoding="utf-8")

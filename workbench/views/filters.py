@@ -1,7 +1,8 @@
-"""Filters over the corpus tables, and the evidence sentences behind a chart mark.
+"""Filters over the corpus tables, consistent across tables, fast on a large corpus.
 
 Everything here is plain data in, plain data out: the explorer panel
-(``workbench.views.panels``) only wires widgets to :func:`filter_tables` and :func:`evidence`.
+(``workbench.views.panels``) only wires widgets to :func:`filter_tables` and
+:func:`workbench.views.evidence.evidence`.
 
 Speed
 -----
@@ -25,22 +26,6 @@ import numpy as np
 import pandas as pd
 
 from workbench import schema
-
-#: Mention kinds that name an actor (an actor filter applies to these rows).
-ACTOR_KINDS = ("actor", "supporter")
-#: Columns of the :func:`evidence` table; ``mentions`` holds dicts whose ``start``/``end``
-#: are offsets into ``sentence``, ready for :func:`workbench.highlight.highlight_html`.
-EVIDENCE_COLUMNS: dict[str, str] = {
-    "report_id": schema.TEXT,
-    "title": schema.TEXT,
-    "source_outlet": schema.TEXT,
-    "published": schema.DATE,
-    "sentence_id": schema.INT,
-    "sentence": schema.TEXT,
-    "mentions": schema.LIST,
-}
-#: Fields of each mention in ``evidence().mentions``.
-EVIDENCE_MENTION_FIELDS = ("start", "end", "text", "kind", "entity_id", "canonical", "actor_type")
 
 Tables = Mapping[str, pd.DataFrame]
 _MEMO: dict[int, tuple[weakref.ref, int, dict[Hashable, Any]]] = {}
@@ -106,124 +91,62 @@ def filter_tables(
     rep = tables["reports"]
     keep_report = np.ones(len(rep), dtype=bool)
     if reports is not None:
-        keep_report &= _lookup(rep, "report_id", reports)
+        keep_report &= is_in(rep, "report_id", reports)
     if outlets is not None:
-        keep_report &= _lookup(rep, "source_outlet", outlets)
+        keep_report &= is_in(rep, "source_outlet", outlets)
     if date_range is not None:
-        keep_report &= _in_range(rep["published"], date_range)
+        keep_report &= in_range(rep["published"], date_range)
 
     m = tables.get("mentions", schema.empty("mentions"))
     m_report = report_positions(m, rep)  # position of each mention's report in `rep`, or -1
-    is_actor = _lookup(m, "kind", ACTOR_KINDS)
+    is_actor = is_in(m, "kind", schema.ACTOR_KINDS)
     row_ok = np.ones(len(m), dtype=bool)
     allowed_actors: set[str] | None = None
     if actors is not None or actor_types is not None:
         allowed_actors = _allowed_actors(tables.get("actors"), actors, actor_types)
-        hit = is_actor & _lookup(m, "entity_id", allowed_actors)
+        hit = is_actor & is_in(m, "entity_id", allowed_actors)
         keep_report &= _reports_with(hit, m_report, len(rep))
         row_ok &= ~is_actor | hit
     if places is not None:
-        is_place = _lookup(m, "kind", ("place",))
-        hit = is_place & _lookup(m, "entity_id", places)
+        is_place = is_in(m, "kind", ("place",))
+        hit = is_place & is_in(m, "entity_id", places)
         keep_report &= _reports_with(hit, m_report, len(rep))
         row_ok &= ~is_place | hit
 
     out = dict(tables)
     out["reports"] = _take(rep, keep_report)
     remap = np.append(np.cumsum(keep_report) - 1, -1)  # old report position -> new (or -1)
-    out["mentions"] = _take(m, row_ok & _at(keep_report, m_report))
+    out["mentions"] = _take(m, row_ok & at_codes(keep_report, m_report))
     for name in ("mentions", "dates", "relations", "events"):
         if name not in tables:
             continue
         frame = tables[name]
         pos = report_positions(frame, rep)
         if name != "mentions":
-            out[name] = _take(frame, _at(keep_report, pos))
-            keep = _at(keep_report, pos)
+            out[name] = _take(frame, at_codes(keep_report, pos))
+            keep = at_codes(keep_report, pos)
         else:
-            keep = row_ok & _at(keep_report, pos)
+            keep = row_ok & at_codes(keep_report, pos)
         new_pos = np.where(keep, remap[pos], -1)[keep]
         _memo(out[name], _positions_key(out["reports"]), lambda p=new_pos: p)
     if "relations" in out:
         out["relations"] = _filter_relations(out["relations"], allowed_actors, actions)
     if "events" in out:
         out["events"] = _filter_events(
-            out["events"], tables.get("actors"), tables.get("places"),
-            allowed_actors=allowed_actors, actions=actions, place_ids=places, date_range=date_range,
-        )  # fmt: skip
+            out["events"],
+            allowed_actors=allowed_actors,
+            actions=actions,
+            place_ids=places,
+            date_range=date_range,
+        )
     kept = out["mentions"]
     if "actors" in tables:
-        seen = _uniques_where(kept, "entity_id", _lookup(kept, "kind", ACTOR_KINDS))
-        out["actors"] = _take(tables["actors"], _lookup(tables["actors"], "actor_id", seen))
+        seen = _uniques_where(kept, "entity_id", is_in(kept, "kind", schema.ACTOR_KINDS))
+        out["actors"] = _take(tables["actors"], is_in(tables["actors"], "actor_id", seen))
     if "places" in tables:
-        seen = _uniques_where(kept, "entity_id", _lookup(kept, "kind", ("place",)))
-        out["places"] = _take(tables["places"], _lookup(tables["places"], "place_id", seen))
+        seen = _uniques_where(kept, "entity_id", is_in(kept, "kind", ("place",)))
+        out["places"] = _take(tables["places"], is_in(tables["places"], "place_id", seen))
     return out
-
-
-def evidence(
-    tables: Tables,
-    *,
-    actor: str | None = None,
-    place: str | None = None,
-    report: str | None = None,
-    pair: tuple[str, str] | None = None,
-    relation: str | None = None,
-    type_pair: tuple[str, str] | None = None,
-    date_range: tuple[Any, Any] | None = None,
-    limit: int | None = 20,
-) -> pd.DataFrame:
-    """Return the sentences that support a chart mark, newest report first.
-
-    Each argument narrows the sentences (AND): ``actor`` (actor id) and ``place``
-    (place id) keep sentences that mention them; ``report`` one report; ``pair``
-    (two actor ids, either order) sentences where the ``relations`` table links them,
-    optionally only by ``relation``; ``type_pair`` (two actor types) sentences linking
-    actors of those types; ``date_range`` reports published in that range. The columns
-    are :data:`EVIDENCE_COLUMNS`; ``attrs["n_sentences"]`` counts all matches before
-    ``limit``.
-
-    Examples
-    --------
-    >>> body = "SDF took Raqqa. IS fled."
-    >>> reports = schema.conform([{"report_id": "r1", "title": "Raqqa", "body": body}],
-    ...                          "reports")
-    >>> mentions = schema.conform([
-    ...     {"report_id": "r1", "sentence_id": 0, "sent_start": 0, "sent_end": 15,
-    ...      "start": 0, "end": 3, "text": "SDF", "kind": "actor", "entity_id": "sdf"},
-    ...     {"report_id": "r1", "sentence_id": 0, "sent_start": 0, "sent_end": 15,
-    ...      "start": 9, "end": 14, "text": "Raqqa", "kind": "place", "entity_id": "raqqa"},
-    ...     {"report_id": "r1", "sentence_id": 1, "sent_start": 16, "sent_end": 24,
-    ...      "start": 16, "end": 18, "text": "IS", "kind": "actor", "entity_id": "is"}],
-    ...     "mentions")
-    >>> ev = evidence({"reports": reports, "mentions": mentions}, place="raqqa")
-    >>> ev.sentence.tolist(), [(d["text"], d["start"]) for d in ev.mentions[0]]
-    (['SDF took Raqqa.'], [('SDF', 0), ('Raqqa', 9)])
-    """
-    rep, m = tables["reports"], tables.get("mentions", schema.empty("mentions"))
-    m_report = report_positions(m, rep)
-    row = np.ones(len(m), dtype=bool)
-    keys: set[tuple[str, int]] | None = None
-    if actor is not None:
-        row &= _lookup(m, "kind", ACTOR_KINDS) & _lookup(m, "entity_id", [actor])
-    if place is not None:
-        keys = _sentence_keys(m, _lookup(m, "kind", ("place",)) & _lookup(m, "entity_id", [place]))
-    if report is not None or date_range is not None:
-        ok = np.ones(len(rep), dtype=bool)
-        if report is not None:
-            ok &= _lookup(rep, "report_id", [report])
-        if date_range is not None:
-            ok &= _in_range(rep["published"], date_range)
-        row &= _at(ok, m_report)
-    if pair is not None or type_pair is not None:
-        linked = _linked_sentences(tables, pair=pair, relation=relation, type_pair=type_pair)
-        keys = linked if keys is None else keys & linked
-    if actor is None and place is None and pair is None and type_pair is None:
-        row &= _lookup(m, "kind", ACTOR_KINDS)  # a whole report: the sentences naming actors
-    found = _sentence_keys(m, row)
-    if keys is not None:
-        found &= keys
-    return _evidence_rows(rep, m, found, limit=limit)
 
 
 def search_actors(actors: pd.DataFrame, text: str = "") -> pd.DataFrame:
@@ -325,7 +248,7 @@ def _factorize(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(codes, dtype=np.int64), np.asarray(uniques, dtype=object)
 
 
-def _lookup(frame: pd.DataFrame, column: str, values: Iterable[Any]) -> np.ndarray:
+def is_in(frame: pd.DataFrame, column: str, values: Iterable[Any]) -> np.ndarray:
     """Boolean mask: ``frame[column]`` is one of ``values`` (a table lookup on the codes)."""
     codes, uniques = factorize(frame, column)
     wanted = values if isinstance(values, (set, frozenset)) else set(values)
@@ -336,10 +259,10 @@ def _lookup(frame: pd.DataFrame, column: str, values: Iterable[Any]) -> np.ndarr
         lut[where[where >= 0]] = True
     else:
         lut = np.fromiter((u in wanted for u in uniques), dtype=bool, count=len(uniques))
-    return _at(lut, codes)
+    return at_codes(lut, codes)
 
 
-def _at(lut: np.ndarray, codes: np.ndarray) -> np.ndarray:
+def at_codes(lut: np.ndarray, codes: np.ndarray) -> np.ndarray:
     """``lut[codes]`` with ``False`` where the code is -1 (missing)."""
     return np.append(lut, False)[codes] if len(codes) else np.zeros(0, dtype=bool)
 
@@ -379,8 +302,8 @@ def actor_pair_codes(relations: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """
 
     def compute() -> tuple[np.ndarray, np.ndarray]:
-        both = np.concatenate([relations["source_actor"].to_numpy(dtype=object),
-                               relations["target_actor"].to_numpy(dtype=object)])  # fmt: skip
+        ends = [relations[c].to_numpy(dtype=object) for c in ("source_actor", "target_actor")]
+        both = np.concatenate(ends)
         codes, uniques = _factorize(pd.Series(both, dtype=object))
         return codes.reshape(2, -1).T.copy(), uniques
 
@@ -417,7 +340,7 @@ def _reports_with(hit: np.ndarray, m_report: np.ndarray, n_reports: int) -> np.n
     return np.bincount(rows[rows >= 0], minlength=n_reports) > 0
 
 
-def _in_range(dates: pd.Series, date_range: tuple[Any, Any]) -> np.ndarray:
+def in_range(dates: pd.Series, date_range: tuple[Any, Any]) -> np.ndarray:
     start, end = date_range
     values = dates.to_numpy(dtype="datetime64[us]")
     ok = ~np.isnat(values)
@@ -472,127 +395,33 @@ def _filter_relations(
 ) -> pd.DataFrame:
     keep = np.ones(len(relations), dtype=bool)
     if allowed is not None:
-        keep &= _lookup(relations, "source_actor", allowed) | _lookup(
+        keep &= is_in(relations, "source_actor", allowed) | is_in(
             relations, "target_actor", allowed
         )
     if actions is not None:
-        is_action = _lookup(relations, "relation", schema.ACTIONS)
-        keep &= ~is_action | _lookup(relations, "relation", actions)
+        is_action = is_in(relations, "relation", schema.ACTIONS)
+        keep &= ~is_action | is_in(relations, "relation", actions)
     return _take(relations, keep)
 
 
 def _filter_events(
     events: pd.DataFrame,
-    actors: pd.DataFrame | None,
-    places: pd.DataFrame | None,
     *,
     allowed_actors: set[str] | None,
     actions: Collection[str] | None,
     place_ids: Collection[str] | None,
     date_range: tuple[Any, Any] | None,
 ) -> pd.DataFrame:
-    """Events name actors and places by canonical name: match names and ids alike."""
+    """Events whose actor1 or actor2 is allowed, by action, place id and event date."""
     keep = np.ones(len(events), dtype=bool)
     if allowed_actors is not None:
-        names = set(allowed_actors)
-        if actors is not None:
-            names |= set(actors.canonical[actors.actor_id.isin(list(allowed_actors))])
-        keep &= _lookup(events, "actor", names) | _lookup(events, "target", names)
+        keep &= is_in(events, "actor1_id", allowed_actors) | is_in(
+            events, "actor2_id", allowed_actors
+        )
     if actions is not None:
-        keep &= _lookup(events, "action", actions)
+        keep &= is_in(events, "action", actions)
     if place_ids is not None:
-        names = set(place_ids)
-        if places is not None:
-            names |= set(places.name[places.place_id.isin(list(place_ids))])
-        keep &= _lookup(events, "location", names)
+        keep &= is_in(events, "place_id", place_ids)
     if date_range is not None:
-        keep &= events.date.isna().to_numpy() | _in_range(events.date, date_range)
+        keep &= events.date.isna().to_numpy() | in_range(events.date, date_range)
     return _take(events, keep)
-
-
-def _sentence_keys(m: pd.DataFrame, mask: np.ndarray) -> set[tuple[str, int]]:
-    sub = m[mask]
-    return set(zip(sub.report_id, sub.sentence_id.astype("int64"), strict=True))
-
-
-def _linked_sentences(
-    tables: Tables,
-    *,
-    pair: tuple[str, str] | None,
-    relation: str | None,
-    type_pair: tuple[str, str] | None,
-) -> set[tuple[str, int]]:
-    rel = tables.get("relations", schema.empty("relations"))
-    keep = np.ones(len(rel), dtype=bool)
-    if relation is not None:
-        keep &= _lookup(rel, "relation", [relation])
-    if pair is not None:
-        a, b = pair
-        src, dst = rel.source_actor.to_numpy(), rel.target_actor.to_numpy()
-        keep &= ((src == a) & (dst == b)) | ((src == b) & (dst == a))
-    if type_pair is not None:
-        actors = tables["actors"]
-        type_of = dict(zip(actors.actor_id, actors.actor_type, strict=True))
-        s = rel.source_actor.map(type_of).to_numpy(dtype=object)
-        t = rel.target_actor.map(type_of).to_numpy(dtype=object)
-        a, b = type_pair
-        keep &= ((s == a) & (t == b)) | ((s == b) & (t == a))
-    sub = rel[keep]
-    return set(zip(sub.report_id, sub.sentence_id.astype("int64"), strict=True))
-
-
-def _evidence_rows(
-    reports: pd.DataFrame, m: pd.DataFrame, keys: set[tuple[str, int]], *, limit: int | None
-) -> pd.DataFrame:
-    info = {r.report_id: r for r in reports[reports.report_id.isin({k[0] for k in keys})]
-            .itertuples(index=False)}  # fmt: skip
-    order = sorted(
-        (k for k in keys if k[0] in info),
-        key=lambda k: (-_stamp(info[k[0]].published), k[0], k[1]),
-    )
-    n_sentences = len(order)
-    order = order[:limit] if limit is not None else order
-    wanted = set(order)
-    sub = m[_lookup(m, "report_id", {rid for rid, _ in order})]
-    sub = sub[np.fromiter((k in wanted for k in zip(sub.report_id, sub.sentence_id, strict=True)),
-                          dtype=bool, count=len(sub))]  # fmt: skip
-    groups = dict(list(sub.sort_values("start").groupby(["report_id", "sentence_id"])))
-    rows = []
-    for rid, sid in order:
-        group, r = groups.get((rid, sid)), info[rid]
-        if group is None:
-            continue
-        s0, s1 = int(group.sent_start.iloc[0]), int(group.sent_end.iloc[0])
-        marks = [
-            {**{f: getattr(g, f) for f in EVIDENCE_MENTION_FIELDS},
-             "start": int(g.start) - s0, "end": int(g.end) - s0}
-            for g in group.itertuples()
-        ]  # fmt: skip
-        rows.append({
-            "report_id": rid, "title": r.title, "source_outlet": r.source_outlet,
-            "published": r.published, "sentence_id": sid,
-            "sentence": _field_text(r, sid)[s0:s1], "mentions": marks,
-        })  # fmt: skip
-    out = _conform_evidence(rows)
-    out.attrs["n_sentences"] = n_sentences
-    return out
-
-
-def _field_text(report, sentence_id: int) -> str:
-    """The text a mention's offsets refer to: the title for headline mentions (-1)."""
-    text = report.title if sentence_id == -1 else report.body
-    return text if isinstance(text, str) else ""
-
-
-def _conform_evidence(rows: list[dict]) -> pd.DataFrame:
-    if not rows:
-        return pd.DataFrame({c: pd.Series([], dtype=t) for c, t in EVIDENCE_COLUMNS.items()})
-    df = pd.DataFrame(rows)
-    out = {}
-    for col, dtype in EVIDENCE_COLUMNS.items():
-        out[col] = df[col] if dtype == schema.LIST else df[col].astype(dtype)
-    return pd.DataFrame(out)
-
-
-def _stamp(value: Any) -> float:
-    return pd.Timestamp(value).timestamp() if value is not None and not pd.isna(value) else 0.0

@@ -1,11 +1,12 @@
 """Interactive panels for notebooks: the actor explorer and the tagging panel.
 
 Widgets only wire things together. What they do is in pure, separately tested
-functions: :func:`workbench.filters.filter_tables` and :func:`~workbench.filters.evidence`
-for the explorer, :func:`evidence_html` to show evidence, :func:`update_figure` to redraw
-a chart in place, and :func:`correction_for` / :func:`mention_options` for tagging.
+functions: :func:`~workbench.views.filters.filter_tables` and
+:func:`~workbench.views.evidence.evidence` for the explorer, :func:`evidence_html` to show
+evidence, :func:`update_figure` to redraw a chart in place, and :func:`correction_for` /
+:func:`mention_options` for tagging.
 Report text is untrusted: everything shown from it goes through :func:`html.escape`
-(directly or via :func:`workbench.highlight.highlight_html`).
+(directly or via :func:`workbench.views.highlight.highlight_html`).
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ import plotly.graph_objects as go
 from workbench import schema
 from workbench.errors import WorkbenchError
 from workbench.views import charts, filters
+from workbench.views.evidence import evidence
 from workbench.views.highlight import highlight_html, report_html
+from workbench.views.style import shorten
 
 #: The explorer's charts, in the order of its chart picker: button label -> chart function.
 EXPLORER_CHARTS: dict[str, Callable[..., go.Figure]] = {
@@ -101,59 +104,76 @@ class Explorer(widgets.VBox):
             options=_actor_options(actors), rows=9, layout=row, tooltip="none selected = all"
         )
         types = [t for t in schema.ACTOR_TYPES if t in set(actors.actor_type)]
-        self.type_buttons = {t: _toggle(t.replace("_", " "), charts.ACTOR_TYPE_COLORS[t])
-                             for t in types}  # fmt: skip
+        self.type_buttons = {
+            t: _toggle(t.replace("_", " "), charts.ACTOR_TYPE_COLORS[t]) for t in types
+        }
         events = self.tables.get("events", schema.empty("events"))
         actions = [a for a in schema.ACTIONS if a in set(events.action)]
-        self.action_buttons = {a: _toggle(a.replace("_", " "), charts.ACTION_COLORS[a])
-                               for a in actions}  # fmt: skip
+        self.action_buttons = {
+            a: _toggle(a.replace("_", " "), charts.ACTION_COLORS[a]) for a in actions
+        }
         days = filters.date_options(self.tables)
         self.date_slider = widgets.SelectionRangeSlider(
             options=[(d.strftime("%Y-%m-%d"), d) for d in days] or [("no dates", None)],
-            index=(0, max(len(days) - 1, 0)), disabled=len(days) < 2, continuous_update=False,
-            readout=False, layout=row,
-        )  # fmt: skip
+            index=(0, max(len(days) - 1, 0)),
+            disabled=len(days) < 2,
+            continuous_update=False,
+            readout=False,
+            layout=row,
+        )
         outlets = sorted(reports.source_outlet.dropna().unique())
-        self.outlet_select = widgets.SelectMultiple(options=outlets, rows=min(4, len(outlets) or 1),
-                                                    layout=row)  # fmt: skip
+        self.outlet_select = widgets.SelectMultiple(
+            options=outlets, rows=min(4, len(outlets) or 1), layout=row
+        )
         self.report_select = widgets.SelectMultiple(
-            options=[(_short(r.title or r.report_id, 60), r.report_id) for r in reports.itertuples()],
-            rows=5, layout=row,
-        )  # fmt: skip
+            options=[
+                (shorten(r.title or r.report_id, 60), r.report_id) for r in reports.itertuples()
+            ],
+            rows=5,
+            layout=row,
+        )
         self.reset_button = widgets.Button(description="Show everything", icon="undo")
         self.status = widgets.HTML()
         names = list(self.chart_functions)
-        self.chart_picker = widgets.ToggleButtons(options=names, value=names[0],
-                                                  style={"button_width": "auto"})  # fmt: skip
+        self.chart_picker = widgets.ToggleButtons(
+            options=names, value=names[0], style={"button_width": "auto"}
+        )
         self.figure = go.FigureWidget(self.chart_functions[names[0]](self.tables))
         self.evidence_pane = widgets.HTML(
             EVIDENCE_PROMPT, layout={"width": "100%", "max_height": "480px", "overflow": "auto"}
         )
 
         self.search.observe(self._on_search, "value")
-        for control in (self.actor_select, self.date_slider, self.outlet_select,
-                        self.report_select, *self.type_buttons.values(),
-                        *self.action_buttons.values()):  # fmt: skip
+        for control in (
+            self.actor_select,
+            self.date_slider,
+            self.outlet_select,
+            self.report_select,
+            *self.type_buttons.values(),
+            *self.action_buttons.values(),
+        ):
             control.observe(self._on_filter, "value")
         self.reset_button.on_click(lambda _: self.reset())
         self._listen()
 
         self.chart_picker.observe(lambda _: self._redraw(), "value")
+        sections = {  # heading -> its controls; a section without controls is left out
+            "Actors": [self.search, self.actor_select],
+            "Actor types": [_wrap(self.type_buttons.values())],
+            "Actions": [_wrap(self.action_buttons.values())] if self.action_buttons else [],
+            "Published": [self.date_slider],
+            "Outlets": [self.outlet_select],
+            "Reports": [self.report_select],
+        }
+        shown = [w for head, ws in sections.items() if ws for w in (_heading(head), *ws)]
         controls = widgets.VBox(
-            [
-                _heading("Actors"), self.search, self.actor_select,
-                _heading("Actor types"), _wrap(self.type_buttons.values()),
-                *([_heading("Actions"), _wrap(self.action_buttons.values())]
-                  if self.action_buttons else []),
-                _heading("Published"), self.date_slider,
-                _heading("Outlets"), self.outlet_select,
-                _heading("Reports"), self.report_select,
-                self.reset_button, self.status,
-            ],
+            [*shown, self.reset_button, self.status],
             layout={"width": "320px", "min_width": "320px", "padding": "0 12px 0 0"},
-        )  # fmt: skip
-        evidence = widgets.VBox([_heading("Evidence"), self.evidence_pane],
-                                layout={"border_top": "1px solid #ddd", "padding": "6px 0"})  # fmt: skip
+        )
+        evidence = widgets.VBox(
+            [_heading("Evidence"), self.evidence_pane],
+            layout={"border_top": "1px solid #ddd", "padding": "6px 0"},
+        )
         charts_box = widgets.VBox([self.chart_picker, self.figure], layout={"width": "100%"})
         super().__init__([widgets.HBox([controls, charts_box]), evidence])
         self.add_class("wb-explorer")
@@ -163,21 +183,20 @@ class Explorer(widgets.VBox):
         self._show_status()
 
     def filter_args(self) -> dict[str, Any]:
-        """The :func:`~workbench.filters.filter_tables` arguments the controls stand for
-        (``None`` where a control keeps everything)."""
+        """The :func:`~workbench.views.filters.filter_tables` arguments the controls stand
+        for (``None`` where a control keeps everything)."""
         types = [t for t, b in self.type_buttons.items() if b.value]
         actions = [a for a, b in self.action_buttons.items() if b.value]
         lo, hi = self.date_slider.index
-        full = (0, len(self.date_slider.options) - 1)
+        all_dates = self.date_slider.disabled or (lo, hi) == (0, len(self.date_slider.options) - 1)
         return {
             "actors": list(self.actor_select.value) or None,
             "actor_types": None if len(types) == len(self.type_buttons) else types,
             "actions": None if len(actions) == len(self.action_buttons) else actions,
-            "date_range": None if self.date_slider.disabled or (lo, hi) == full
-            else self.date_slider.value,
+            "date_range": None if all_dates else self.date_slider.value,
             "outlets": list(self.outlet_select.value) or None,
             "reports": list(self.report_select.value) or None,
-        }  # fmt: skip
+        }
 
     def refresh(self) -> None:
         """Filter the tables as the controls say and redraw the chart in place."""
@@ -205,7 +224,7 @@ class Explorer(widgets.VBox):
     def show_evidence(self, customdata: Sequence[Any]) -> pd.DataFrame:
         """Fill the evidence pane for a clicked point's ``customdata``; return the evidence."""
         query = charts.evidence_query(customdata)
-        found = filters.evidence(self.filtered, **query, limit=self.evidence_limit)
+        found = evidence(self.filtered, **query, limit=self.evidence_limit)
         self.evidence_pane.value = evidence_html(found, heading=describe_query(query, self.tables))
         return found
 
@@ -293,8 +312,8 @@ def update_figure(widget: go.FigureWidget, figure: go.Figure) -> None:
 
 
 def evidence_html(evidence: pd.DataFrame, *, heading: str = "") -> str:
-    """Render :func:`workbench.filters.evidence` as HTML: each sentence with its entities
-    highlighted, under the report it comes from. All report text is escaped.
+    """Render :func:`~workbench.views.evidence.evidence` as HTML: each sentence with its
+    entities highlighted, under the report it comes from. All report text is escaped.
 
     Examples
     --------
@@ -355,6 +374,8 @@ def describe_query(query: Mapping[str, Any], tables: Mapping[str, pd.DataFrame])
         parts.append(" · ".join(t.replace("_", " ") for t in query["type_pair"]))
     if "actor" in query:
         parts.append(names.get(query["actor"], query["actor"]))
+    if "action" in query:
+        parts.append(query["action"].replace("_", " "))
     if "place" in query:
         place_names = dict(zip(places.place_id, places.name, strict=True))
         parts.append(f"in {place_names.get(query['place'], query['place'])}")
@@ -425,7 +446,7 @@ def correction_for(
 
 def tagging_panel(store: Any, report_id: str | None = None) -> TaggingPanel:
     """Return a panel to review one report's tags and correct them through ``store``
-    (a :class:`workbench.store.Store`): reject, relabel, set an actor's type, merge it
+    (a :class:`workbench.Store`): reject, relabel, set an actor's type, merge it
     into another actor, confirm it, and undo the last correction."""
     return TaggingPanel(store, report_id=report_id)
 
@@ -440,18 +461,22 @@ class TaggingPanel(widgets.VBox):
         self.tables = store.tables()
         self.history: list[int] = []
         reports = self.tables["reports"]
+        first = reports.report_id.iloc[0] if len(reports) else None
         self.report_picker = widgets.Dropdown(
-            options=[(_short(r.title or r.report_id, 70), r.report_id) for r in reports.itertuples()],
-            value=report_id if report_id is not None else (reports.report_id.iloc[0] if len(reports) else None),
+            options=[
+                (shorten(r.title or r.report_id, 70), r.report_id) for r in reports.itertuples()
+            ],
+            value=report_id if report_id is not None else first,
             layout={"width": "100%"},
-        )  # fmt: skip
+        )
         self.view = widgets.HTML(layout={"max_height": "420px", "overflow": "auto"})
         self.mention_picker = widgets.Select(rows=10, layout={"width": "100%"})
+        narrow = {"width": "150px"}
         self.values = {
-            "Relabel": widgets.Dropdown(options=list(schema.MENTION_KINDS), layout={"width": "150px"}),
-            "Set type": widgets.Dropdown(options=list(schema.ACTOR_TYPES), layout={"width": "150px"}),
-            "Merge into": widgets.Dropdown(options=[], layout={"width": "150px"}),
-        }  # fmt: skip
+            "Relabel": widgets.Dropdown(options=list(schema.MENTION_KINDS), layout=narrow),
+            "Set type": widgets.Dropdown(options=list(schema.ACTOR_TYPES), layout=narrow),
+            "Merge into": widgets.Dropdown(options=[], layout=narrow),
+        }
         self.buttons = {label: widgets.Button(description=label) for label in TAGGING_ACTIONS}
         for label, button in self.buttons.items():
             button.on_click(lambda _, label=label: self.apply(label))
@@ -459,10 +484,14 @@ class TaggingPanel(widgets.VBox):
         self.undo_button.on_click(lambda _: self.undo())
         self.message = widgets.HTML()
         self.report_picker.observe(lambda _: self.show(), "value")
-        rows = [widgets.HBox([self.buttons[k], *( [self.values[k]] if k in self.values else [])])
-                for k in TAGGING_ACTIONS]  # fmt: skip
-        side = widgets.VBox([self.mention_picker, *rows, self.undo_button, self.message],
-                            layout={"width": "360px", "min_width": "360px"})  # fmt: skip
+        rows = [
+            widgets.HBox([self.buttons[k], *([self.values[k]] if k in self.values else [])])
+            for k in TAGGING_ACTIONS
+        ]
+        side = widgets.VBox(
+            [self.mention_picker, *rows, self.undo_button, self.message],
+            layout={"width": "360px", "min_width": "360px"},
+        )
         super().__init__([self.report_picker, widgets.HBox([self.view, side])])
         self.add_class("wb-tagging")
         self.show()
@@ -477,7 +506,7 @@ class TaggingPanel(widgets.VBox):
         self.mention_picker.options = mention_options(here)
         actors = self.tables["actors"].sort_values("canonical")
         self.values["Merge into"].options = [
-            (_short(a.canonical, 40), a.actor_id) for a in actors.itertuples()
+            (shorten(a.canonical, 40), a.actor_id) for a in actors.itertuples()
         ]
 
     def apply(self, action: str) -> int | None:
@@ -528,13 +557,15 @@ class TaggingPanel(widgets.VBox):
 
 def _actor_options(actors: pd.DataFrame) -> list[tuple[str, str]]:
     ordered = filters.search_actors(actors)
-    return [(f"{_short(a.canonical, 34)} ({a.n_mentions})", a.actor_id)
-            for a in ordered.itertuples()]  # fmt: skip
+    return [
+        (f"{shorten(a.canonical, 34)} ({a.n_mentions})", a.actor_id) for a in ordered.itertuples()
+    ]
 
 
 def _toggle(label: str, color: str) -> widgets.ToggleButton:
-    button = widgets.ToggleButton(value=True, description=label, tooltip=label,
-                                  layout={"width": "auto"})  # fmt: skip
+    button = widgets.ToggleButton(
+        value=True, description=label, tooltip=label, layout={"width": "auto"}
+    )
     button.style.text_color = color
     button.style.font_weight = "bold"
     return button
@@ -546,11 +577,6 @@ def _wrap(children: Any) -> widgets.Box:
 
 def _heading(text: str) -> widgets.HTML:
     return widgets.HTML(f"<b style='font-size:.9em;color:#444'>{html.escape(text)}</b>")
-
-
-def _short(text: Any, n: int) -> str:
-    text = str(text)
-    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def _given(value: Any) -> bool:

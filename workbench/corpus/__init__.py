@@ -1,6 +1,7 @@
 """The orchestrator: reports -> tags -> corpus tables, cached and corrected in one store.
 
-PLACEHOLDER: the store object moves here from ``workbench.store.database``.
+``Store`` (``workbench.corpus.store``) is *the store object* that notebooks, panels and
+the CLI use; ``open_store`` opens one; ``extract`` runs the same stages with no store.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from workbench.store.database import Store, open_store
+from workbench.corpus.store import Store, open_store
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -20,18 +21,19 @@ __all__ = ["Store", "extract", "open_store"]
 def extract(
     reports: pd.DataFrame, *, nlp: Language | None = None, progress: bool = False
 ) -> dict[str, pd.DataFrame]:
-    """Tag and resolve ``reports``; return every table, keyed by ``resolve.tables.TABLES``.
+    """Tag and resolve ``reports`` with no store; return every table.
 
     Examples
     --------
     >>> from workbench.read.reports import read_reports
     >>> from workbench.config import SEEDS_DIR
     >>> reports, _ = read_reports(SEEDS_DIR)
-    >>> tables = extract(reports)  # doctest: +SKIP
-    >>> "Syrian Democratic Forces" in set(tables["actors"].canonical)  # doctest: +SKIP
+    >>> tables = extract(reports)
+    >>> "Syrian Democratic Forces" in set(tables["actors"].canonical)
     True
     """
-    from workbench.nlp.tagging import tag_reports
+    from workbench.nlp.tagging import tag
     from workbench.resolve.tables import resolve
 
-    return resolve(reports, tag_reports(reports, nlp=nlp, progress=progress))
+    tagged = tag(reports, nlp=nlp, progress=progress)
+    return resolve(reports, tagged["mentions"], events_raw=tagged["events_raw"])

@@ -1,0 +1,587 @@
+"""The orchestrator: reports -> tags -> corpus tables, cached and corrected in one store.
+
+``Store`` is *the store object* that notebooks, panels and the CLI use: ``ingest`` reads
+reports, tags only the ones not tagged before with the same pipeline version and model
+(so re-running over an unchanged folder does no NLP work and never loads the model), and
+caches the mentions in the store's file; ``tables`` rebuilds the corpus tables from the
+cached mentions, replaying the corrections ledger (``workbench.resolve.corrections``)
+before and after resolution, so corrections survive re-runs and pipeline upgrades.
+
+It drives the stages; the file itself is ``workbench.store.database.Database``, which
+knows nothing of reading, tagging or resolving.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from workbench import config, schema
+from workbench.corpus import outputs
+from workbench.errors import CorrectionError, StoreError
+from workbench.resolve import corrections
+from workbench.resolve.scorer import score_records
+from workbench.store.database import DEFAULT_STORE, RESOLVED, Database
+
+#: Reports tagged per transaction: a killed ingest keeps all finished batches.
+INGEST_BATCH = 64
+#: Seconds between backup refreshes while single corrections are being written.
+BACKUP_INTERVAL = 60.0
+
+
+class Store:
+    """One corpus store: cached tagging, the corrections ledger, corrected tables.
+
+    Open with ``Store.open(path)`` (default ``build/workbench.duckdb``), preferably as a
+    context manager. ``tagger`` and ``resolver`` replace
+    :func:`workbench.nlp.tagging.tag_reports` and :func:`workbench.resolve.tables.resolve`
+    (tests use cheap fakes). Not thread-safe.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from workbench import schema
+    >>> def tagger(reports, *, nlp=None, progress=False):
+    ...     return schema.conform([{"report_id": r, "start": 0, "end": 3, "text": "SDF",
+    ...                             "kind": "actor"} for r in reports.report_id], "mentions")
+    >>> def resolver(reports, mentions):
+    ...     return {"mentions": mentions.assign(entity_id="sdf", canonical="SDF"),
+    ...             "actors": schema.conform([{"actor_id": "sdf", "canonical": "SDF"}], "actors")}
+    >>> reports = schema.conform([{"report_id": "r1", "path": "a.txt", "body": "SDF won."}],
+    ...                          "reports")
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "demo.duckdb"
+    >>> with Store.open(path, tagger=tagger, resolver=resolver) as store:
+    ...     first = store.ingest(reports, progress=False)
+    ...     again = store.ingest(reports, progress=False)
+    ...     entry = store.correct("rename_actor", actor="sdf", canonical="Syrian Democratic Forces")
+    ...     names = store.tables()["actors"].canonical.tolist()
+    >>> first["tagged"], again["tagged"], names
+    (1, 0, ['Syrian Democratic Forces'])
+    """
+
+    def __init__(
+        self,
+        path: str | Path | None = None,
+        *,
+        read_only: bool = False,
+        tagger: Callable[..., pd.DataFrame] | None = None,
+        resolver: Callable[..., dict[str, pd.DataFrame]] | None = None,
+    ) -> None:
+        self._db = Database(path, read_only=read_only)
+        self._tagger, self._resolver = tagger, resolver
+        self._model = config.model_name(None)
+        self._base: tuple | None = None  # (key, (tables, statuses, touched)) after resolve
+        self._final: tuple | None = None  # (key, Replay) after every correction
+        self._auto: tuple | None = None  # (key, tables) with no corrections at all
+        self._dirty = False  # the final tables differ from the materialised ones
+        self._read: dict[str, tuple] = {}  # reports, problems by raw generation
+
+    @classmethod
+    def open(cls, path: str | Path | None = None, **options: Any) -> Store:
+        """Open (or create) the store at ``path``: the same as ``Store(path, **options)``."""
+        return cls(path, **options)
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        state = "closed" if self._db.closed else "read-only" if self.read_only else "open"
+        return f"<Store {self.path} ({state})>"
+
+    @property
+    def path(self) -> Path:
+        return self._db.path
+
+    @property
+    def read_only(self) -> bool:
+        return self._db.read_only
+
+    @property
+    def backup_path(self) -> Path:
+        """The automatic backup copy: ``<store>.bak``."""
+        return self._db.backup_path
+
+    def close(self) -> None:
+        """Write pending materialised tables and the backup, then release the file."""
+        db = self._db
+        if db.closed:
+            return
+        try:
+            if not db.read_only and db.depth == 0:
+                if self._dirty and self._final is not None:
+                    self._materialise(*self._final)
+                if db.unbacked:
+                    db.backup()
+        finally:
+            db.close()
+
+    # -- ingest ----------------------------------------------------------------------
+
+    def ingest(
+        self,
+        paths_or_reports: str | Path | Iterable[str | Path] | pd.DataFrame,
+        *,
+        nlp: Any = None,
+        model: str | None = None,
+        progress: bool = True,
+    ) -> dict[str, int]:
+        """Read reports and tag the ones not tagged yet with this pipeline version and model.
+
+        Tagging commits every :data:`INGEST_BATCH` reports, so an interrupted ingest
+        resumes where it stopped. The pipeline loads only if something needs tagging.
+
+        Parameters
+        ----------
+        paths_or_reports
+            Files or folders (read with :func:`workbench.read.reports.read_reports`), or a
+            reports table.
+        nlp
+            A loaded pipeline to reuse; default: ``load_pipeline(model)`` when needed.
+        model
+            The spaCy model, part of the cache key (default ``config.model_name()``).
+        progress
+            Show a tagging progress bar (only when there is tagging to do).
+
+        Returns
+        -------
+        dict
+            ``read``; ``new`` (unknown text at an unknown path), ``changed`` (new text
+            at a known path), ``unchanged`` (text already stored); ``tagged`` and
+            ``skipped`` (mentions taken from the cache); ``problems`` (unreadable files).
+        """
+        from workbench.nlp.pipeline import PIPELINE_VERSION
+
+        db = self._writable()
+        reports, problems = _read_input(paths_or_reports)
+        version, model = str(PIPELINE_VERSION), config.model_name(model)
+        reports = reports.assign(content_hash=[_content_hash(r) for r in reports.itertuples()])
+        stored = db.stored_reports()
+        cached = db.cached(version, model)
+        is_stored = reports.report_id.isin(stored.report_id)
+        done = set(zip(cached.report_id, cached.content_hash, strict=True))
+        is_cached = pd.Series(
+            [k in done for k in zip(reports.report_id, reports.content_hash, strict=True)],
+            index=reports.index,
+            dtype=bool,
+        )
+        known_path = reports.path.isin(stored.path)
+        counts = {
+            "read": len(reports),
+            "new": int((~is_stored & ~known_path).sum()),
+            "changed": int((~is_stored & known_path).sum()),
+            "unchanged": int(is_stored.sum()),
+            "tagged": int((~is_cached).sum()),
+            "skipped": int(is_cached.sum()),
+            "problems": len(problems),
+        }
+        with db.transaction():  # metadata of cached reports, and problems: no NLP needed
+            wrote = db.write_reports(reports[is_cached], only_changed=True)
+            wrote = db.write_problems(reports, problems) or wrote
+        todo = reports[~is_cached]
+        if len(todo):
+            self._tag(todo, nlp=nlp, model=model, version=version, progress=progress)
+        if wrote or len(todo):
+            db.prune()
+            db.backup()
+        return counts
+
+    def _tag(self, todo: pd.DataFrame, *, nlp: Any, model: str, version: str, progress: bool):
+        from tqdm.auto import tqdm
+
+        tagger = self._tagger
+        if tagger is None:
+            from workbench.nlp.tagging import tag_reports as tagger
+
+            if nlp is None:  # loaded only now that there is work to do
+                from workbench.nlp.pipeline import load_pipeline
+
+                nlp = load_pipeline(model)
+        bar = tqdm(total=len(todo), desc="tagging", unit="report", disable=not progress)
+        try:
+            for start in range(0, len(todo), INGEST_BATCH):
+                chunk = todo.iloc[start : start + INGEST_BATCH]
+                found = tagger(chunk[list(schema.COLUMNS["reports"])], nlp=nlp, progress=False)
+                mentions = schema.conform(found, "mentions")
+                mentions = mentions.merge(chunk[["report_id", "content_hash"]], on="report_id")
+                self._db.write_tagged(chunk, mentions, version=version, model=model)
+                bar.update(len(chunk))
+        finally:
+            bar.close()
+
+    # -- tables ----------------------------------------------------------------------
+
+    def tables(self, *, model: str | None = None) -> dict[str, pd.DataFrame]:
+        """Every corpus table, corrected: ``reports``, ``problems`` and what ``resolve``
+        builds (``mentions``, ``actors``, ``places``, ``dates``, ``relations``, ``events``).
+
+        Mentions come from the cache for ``model`` (else the model last used for each
+        report); mention corrections are replayed before resolution and the others after.
+        Cheap when nothing changed: the result is kept in memory and in the store.
+        """
+        replay = self._state(model)
+        out = {name: self.table(name) for name in ("reports", "problems")}
+        out.update({name: replay.tables[name].reset_index(drop=True) for name in RESOLVED})
+        return out
+
+    def table(self, name: str, *, model: str | None = None) -> pd.DataFrame:
+        """One table of :meth:`tables`; ``reports`` and ``problems`` need no resolution."""
+        if name in ("reports", "problems"):  # kept in memory until an ingest changes them
+            generation = self._db.generation_key()[0]
+            if self._read.get(name, (None,))[0] != generation:
+                self._read[name] = (generation, self._db.read_table(name))
+            return self._read[name][1].copy(deep=False)
+        if name not in RESOLVED:
+            raise StoreError(f"{self.path}: no table {name!r}; tables are {', '.join(RESOLVED)}")
+        return self._state(model).tables[name].reset_index(drop=True)
+
+    # -- corrections -----------------------------------------------------------------
+
+    def correct(
+        self, kind: str, /, *, author: str | None = None, reason: str = "", **fields
+    ) -> int:
+        """Record one correction; return its entry id (what :meth:`undo` takes).
+
+        Parameters
+        ----------
+        kind
+            A key of :data:`workbench.resolve.corrections.KINDS`, e.g. ``"merge_actors"``.
+        author, reason
+            Kept in the ledger (author defaults to ``$WORKBENCH_AUTHOR`` or ``$USER``).
+        **fields
+            The correction's fields. Mentions are named by ``report_id``, ``start`` and
+            ``end`` (``text`` comes from the report body, and is checked if given);
+            actors and places by id or canonical name.
+
+        Raises
+        ------
+        CorrectionError
+            The correction is malformed, or its target is not in the current tables.
+        """
+        db = self._writable()
+        if kind == "undo":
+            raise CorrectionError("undo: use store.undo(entry_id) (or `workbench correct undo ID`)")
+        if "start" in fields and "report_id" in fields and kind in corrections.KINDS:
+            fields = self._with_text(kind, fields)
+        payload = corrections.check(kind, fields)  # raises for an unknown kind too
+        entry, trial = {"uuid": str(uuid.uuid4()), "kind": kind, "payload": payload}, None
+        if corrections.KINDS[kind].stage == "tables":
+            trial = self._state(None).copy()
+            status, detail = corrections.apply(trial, entry)
+            if status == "stale":
+                raise CorrectionError(f"{kind}: {detail}")
+        elif kind != "add_mention":
+            self._check_mention(kind, entry["payload"])
+        entry_id = db.append(entry, author=author, reason=reason)
+        if trial is not None:
+            self._final, self._dirty = (self._key(self._model), trial), True
+        if time.monotonic() - db.last_backup > BACKUP_INTERVAL:
+            db.backup()
+        return entry_id
+
+    def undo(self, entry_id: int, *, author: str | None = None, reason: str = "") -> int:
+        """Undo correction ``entry_id`` by appending an ``undo`` entry; return its id.
+
+        Undoing an ``undo`` re-applies what it undid.
+        """
+        db = self._writable()
+        target = db.entry_uuid(entry_id)
+        if target is None:
+            raise CorrectionError(f"no correction #{entry_id}; see store.corrections()")
+        _, statuses = corrections.active_entries(db.ledger())
+        if statuses.get(target, ("",))[0] == "undone":
+            raise CorrectionError(f"correction #{entry_id} is already undone")
+        entry = {"uuid": str(uuid.uuid4()), "kind": "undo", "payload": {"entry": target}}
+        return db.append(entry, author=author, reason=reason)
+
+    @contextmanager
+    def batch(self) -> Iterator[Store]:
+        """Group corrections into one transaction: all are kept, or none (on an error)."""
+        db = self._writable()
+        try:
+            with db.transaction():
+                yield self
+        except BaseException:
+            self._final = self._base = None
+            raise
+        db.backup()
+
+    def corrections(self, *, status: bool = True) -> pd.DataFrame:
+        """The ledger, oldest first (columns ``schema.COLUMNS["ledger"]``).
+
+        ``status`` replays the ledger to say which entries are ``applied``, ``stale``
+        (target no longer found; kept, never dropped) or ``undone``.
+        """
+        ledger = self._db.ledger()
+        number = {e["uuid"]: f"#{e['id']}" for e in ledger}
+        _, statuses = corrections.active_entries(ledger)
+        if status and ledger:
+            statuses = {**self._state(None).statuses, **statuses}
+        rows = []
+        for e in ledger:
+            state, detail = statuses.get(e["uuid"], ("applied" if status else None, ""))
+            detail = re.sub(
+                r"undone by (\S+)", lambda m: f"undone by {number.get(m[1], m[1])}", detail
+            )
+            rows.append({**e, "undone": state == "undone", "status": state, "detail": detail})
+        out = pd.DataFrame(rows, columns=list(schema.COLUMNS["ledger"]))
+        out["time"] = pd.to_datetime(out.time)
+        dtypes = {k: v for k, v in schema.COLUMNS["ledger"].items() if k != "payload"}
+        return out.astype(dtypes)
+
+    def export_corrections(self, path: str | Path) -> int:
+        """Write the ledger to ``path`` as JSON lines; return the number of entries."""
+        keys = ("uuid", "time", "author", "reason", "kind", "payload")
+        lines = [json.dumps({k: e[k] for k in keys}, ensure_ascii=False) for e in self._db.ledger()]
+        outputs.write_atomic(Path(path), "".join(line + "\n" for line in lines))
+        return len(lines)
+
+    def import_corrections(self, path: str | Path) -> dict[str, int]:
+        """Append the entries of a JSON-lines export that this ledger lacks (by uuid).
+
+        Importing the same file twice adds nothing. All lines are checked first; one
+        bad line imports nothing. Returns counts ``read``, ``added``, ``present``.
+        """
+        db = self._writable()
+        path = Path(path)
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            raise CorrectionError(f"{path}: cannot read corrections: {exc.strerror}") from None
+        entries = []
+        for n, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                e = json.loads(line)
+                e["payload"] = corrections.check(e["kind"], e["payload"])
+                uuid.UUID(e["uuid"])
+            except (ValueError, KeyError, TypeError, CorrectionError) as exc:
+                raise CorrectionError(f"{path}:{n}: not a correction entry ({exc})") from None
+            entries.append(e)
+        present = {e["uuid"] for e in db.ledger()}
+        added = 0
+        with self.batch():
+            for e in entries:
+                if e["uuid"] not in present:
+                    when = pd.Timestamp(e["time"]) if e.get("time") else None
+                    db.append(e, author=e.get("author"), reason=e.get("reason") or "", when=when)
+                    present.add(e["uuid"])
+                    added += 1
+        return {"read": len(entries), "added": added, "present": len(entries) - added}
+
+    # -- outputs built on the corrections --------------------------------------------
+
+    def write_gazetteer(self, path: str | Path | None = None) -> pd.DataFrame:
+        """Add confirmed actors (and their aliases) to the user gazetteer; return the rows.
+
+        ``path`` defaults to :func:`workbench.config.user_gazetteer`; see
+        :func:`workbench.corpus.outputs.write_gazetteer`.
+        """
+        replay = self._state(None)
+        return outputs.write_gazetteer(replay.tables["actors"], replay.confirmed, path)
+
+    def export_gold(self, path: str | Path, *, all_reports: bool = False) -> int:
+        """Write corrected reports as gold JSON lines for ``score_extraction.py``.
+
+        Only reports some correction touched, unless ``all_reports``. Returns the
+        number of reports written.
+        """
+        replay = self._state(None)
+        records = self._records(replay.tables, None if all_reports else replay.touched)
+        return outputs.write_jsonl(path, records)
+
+    def score_against_corrections(self, *, all_reports: bool = False) -> pd.DataFrame:
+        """Precision/recall/F1 of the automatic actors and places against the corrected
+        ones, over the reports corrections touched (or all). One row per table."""
+        replay = self._state(None)
+        ids = None if all_reports else replay.touched
+        gold = self._records(replay.tables, ids)
+        return score_records(gold, self._records(self._automatic(), ids))
+
+    # -- internals: building the tables ---------------------------------------------
+
+    def _state(self, model: str | None) -> corrections.Replay:
+        self._model = config.model_name(model) if model else self._model
+        key = self._key(self._model)
+        if self._final is not None and self._final[0] == key:
+            return self._final[1]
+        saved = self._db.load_tables(key)
+        fresh = saved is None
+        if fresh:
+            replay = self._replay(key)
+        else:
+            tables, statuses, extra = saved
+            replay = corrections.Replay(
+                tables,
+                statuses,
+                set(extra.get("confirmed", [])),
+                dict(extra.get("redirects", {})),
+                set(extra.get("touched", [])),
+            )
+        self._final, self._dirty = (key, replay), fresh
+        if fresh and not self.read_only and self._db.depth == 0:
+            self._materialise(key, replay)
+        return replay
+
+    def _replay(self, key: tuple) -> corrections.Replay:
+        active, statuses = corrections.active_entries(self._db.ledger())
+        early = [e for e in active if corrections.KINDS[e["kind"]].stage == "mentions"]
+        base_key = (key[0], key[2], tuple(e["uuid"] for e in early))
+        if self._base is None or self._base[0] != base_key:
+            reports = self.table("reports")
+            mentions, early_statuses, touched = corrections.replay_mentions(
+                self._db.raw_mentions(key[2]), reports, early
+            )
+            resolved = self._resolve(reports, mentions)
+            self._base = (base_key, (resolved, early_statuses, touched))
+        resolved, early_statuses, touched = self._base[1]
+        replay = corrections.replay_tables(resolved, active)
+        replay.statuses.update({**statuses, **early_statuses})
+        replay.touched |= touched
+        return replay
+
+    def _resolve(self, reports: pd.DataFrame, mentions: pd.DataFrame) -> dict[str, pd.DataFrame]:
+        resolver = self._resolver
+        if resolver is None:
+            from workbench.resolve.tables import resolve as resolver
+        out = resolver(reports, mentions)
+        return {name: schema.conform(out.get(name, []), name) for name in RESOLVED}
+
+    def _automatic(self) -> dict[str, pd.DataFrame]:
+        """The tables with no corrections at all (what the pipeline alone says)."""
+        key = self._key(self._model)
+        if self._auto is None or self._auto[0] != (key[0], key[2]):
+            self._auto = (
+                (key[0], key[2]),
+                self._resolve(self.table("reports"), self._db.raw_mentions(key[2])),
+            )
+        return self._auto[1]
+
+    def _records(self, tables: dict[str, pd.DataFrame], ids: set[str] | None) -> list[dict]:
+        from workbench.resolve.scorer import scorer_records
+
+        reports = self.table("reports")
+        if ids is not None:
+            reports = reports[reports.report_id.isin(ids)].reset_index(drop=True)
+        records = scorer_records({**tables, "reports": reports})
+        events = tables["events"]
+        for record, rid in zip(records, reports.report_id, strict=True):
+            if not record.get("events"):
+                record["events"] = [
+                    {k: (None if pd.isna(v) else v) for k, v in row.items()}
+                    for row in events[events.report_id == rid][
+                        ["actor", "action", "target", "location", "sentence"]
+                    ].to_dict("records")
+                ]
+        return records
+
+    def _key(self, model: str) -> tuple:
+        generation, last = self._db.generation_key()
+        return (generation, last, model)
+
+    def _materialise(self, key: tuple, replay: corrections.Replay) -> None:
+        extra = {
+            "confirmed": sorted(replay.confirmed),
+            "redirects": replay.redirects,
+            "touched": sorted(replay.touched),
+        }
+        self._db.save_tables(key, replay.tables, replay.statuses, extra)
+        self._dirty = False
+
+    # -- internals: checking corrections ---------------------------------------------
+
+    def _with_text(self, kind: str, fields: dict) -> dict:
+        """Fill ``text`` from the report body; check offsets and any text given.
+
+        A given ``text`` may also be a slice of the title: headline mentions are tagged
+        with offsets into the title (``sentence_id`` -1).
+        """
+        rid = str(fields["report_id"])
+        found = self._db.report_text(rid)
+        if found is None:
+            raise CorrectionError(f"{kind}: no report {rid!r} in {self.path}")
+        title, body = found
+        start = corrections._integer(kind, "start", fields["start"])
+        end = corrections._integer(kind, "end", fields.get("end"))
+        given = fields.get("text")
+        if given is not None and 0 <= start < end <= len(title) and title[start:end] == given:
+            return {**fields, "report_id": rid, "start": start, "end": end}
+        if not 0 <= start < end <= len(body):
+            raise CorrectionError(
+                f"{kind}: {start}-{end} is outside report {rid} ({len(body)} chars)"
+            )
+        if given not in (None, body[start:end]):
+            raise CorrectionError(
+                f"{kind}: report {rid} has {body[start:end]!r} at {start}-{end}, not {given!r}"
+            )
+        return {**fields, "report_id": rid, "start": start, "end": end, "text": body[start:end]}
+
+    def _check_mention(self, kind: str, p: dict) -> None:
+        key = [p[k] for k in corrections.MENTION_KEY]
+        added = [
+            [e["payload"][k] for k in corrections.MENTION_KEY]
+            for e in self._db.ledger()
+            if e["kind"] == "add_mention"
+        ]
+        if not self._db.has_raw_mention(*key) and key not in added:
+            raise CorrectionError(
+                f"{kind}: no mention {p['text']!r} at {p['report_id']}:"
+                f"{p['start']}-{p['end']}; use add_mention"
+            )
+
+    def _writable(self) -> Database:
+        self._db.writable()
+        return self._db
+
+
+def open_store(path: str | Path | None = None, *, fresh: bool = False, **options: Any) -> Store:
+    """Open the store at ``path``; with ``fresh=True`` start an empty one.
+
+    A fresh start never deletes anything: the existing file (and its ``.wal`` and
+    ``.bak``) is moved aside to ``<name>.previous``, which a walkthrough notebook uses
+    so that every run shows the same thing.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "s.duckdb"
+    >>> _ = path.write_text("an analyst's old store")
+    >>> open_store(path, fresh=True).close()
+    >>> path.with_name("s.duckdb.previous").read_text()
+    "an analyst's old store"
+    """
+    path = Path(path) if path else DEFAULT_STORE
+    if fresh and path.exists():
+        for suffix in ("", ".wal", ".bak"):
+            old = path.with_name(path.name + suffix)
+            if old.exists():
+                old.replace(path.with_name(path.name + suffix + ".previous"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return Store.open(path, **options)
+
+
+def _read_input(source: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+    if isinstance(source, pd.DataFrame):
+        reports = schema.conform(source, "reports").drop_duplicates("report_id")
+        return reports.reset_index(drop=True), schema.empty("problems")
+    from workbench.read.reports import read_reports
+
+    return read_reports(source)  # no bar: an unchanged re-run stays quiet
+
+
+def _content_hash(report: Any) -> str:
+    """What tagging depends on: the title and body as stored."""
+    text = f"{report.title if isinstance(report.title, str) else ''}\0{report.body}"
+    return hashlib.sha256(text.encode()).hexdigest()[:16]

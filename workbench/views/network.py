@@ -1,0 +1,202 @@
+"""The actor network: which edges to draw, where the nodes sit, and their traces.
+
+``charts.dyad_network`` puts these together. Positions come from networkx's
+``spring_layout`` with a fixed seed, so the same tables give the same picture. Edges are
+drawn in the style of their relation (:data:`~workbench.views.style.RELATION_STYLES`),
+each with a marker at its middle to hover and click (``customdata`` ``["pair", source,
+target, relation]``); nodes in the colour of their actor type (``["actor", id]``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from workbench.views.style import RELATION_STYLES, escape, hover_text, type_color, type_label
+
+__all__ = [
+    "arrow",
+    "edge_keys",
+    "edge_traces",
+    "midpoints",
+    "node_traces",
+    "segments",
+    "spring_positions",
+    "strongest",
+]
+
+Position = tuple[float, float]
+
+
+def strongest(edges: pd.DataFrame, *, top: int, max_edges: int) -> tuple[pd.DataFrame, list[str]]:
+    """Keep the ``top`` actors with the heaviest edges, and the ``max_edges`` heaviest edges
+    among them (in their original order); return ``(edges, actor ids sorted)``.
+
+    Examples
+    --------
+    >>> e = pd.DataFrame({"source": ["a", "a", "b"], "target": ["b", "c", "c"],
+    ...                   "relation": "co_mention", "weight": [5, 1, 2]})
+    >>> kept, nodes = strongest(e, top=2, max_edges=10)
+    >>> kept.weight.tolist(), nodes
+    ([5], ['a', 'b'])
+    """
+    weight = (
+        edges.groupby("source").weight.sum().add(edges.groupby("target").weight.sum(), fill_value=0)
+    )
+    keep = set(weight.sort_values(ascending=False, kind="stable").index[:top])
+    edges = edges[edges.source.isin(keep) & edges.target.isin(keep)]
+    edges = edges.sort_values("weight", ascending=False, kind="stable")[:max_edges].sort_index()
+    return edges, sorted(keep)
+
+
+def spring_positions(
+    nodes: Iterable[str], edges: pd.DataFrame, *, seed: int
+) -> dict[str, np.ndarray]:
+    """x, y of each node, pulled together by edge weight (networkx's spring layout)."""
+    graph = nx.Graph()
+    graph.add_nodes_from(nodes)
+    for e in edges.itertuples():
+        graph.add_edge(e.source, e.target, weight=float(e.weight))
+    if not len(graph):
+        return {}
+    spread = 3.0 / np.sqrt(len(graph))  # more room than networkx's default 1/sqrt(n)
+    return nx.spring_layout(graph, k=spread, iterations=200, seed=seed, weight="weight")
+
+
+def edge_traces(
+    edges: pd.DataFrame, pos: dict, labels: pd.Series
+) -> tuple[list[go.Scatter], list[dict]]:
+    """Traces drawing ``edges`` (lines in 3 widths and a middle marker per relation) and
+    the arrow annotations of directed relations. ``labels`` names actors for hover."""
+    traces, arrows = [], []
+    for relation, group in edges.groupby("relation", sort=True):
+        style = RELATION_STYLES.get(relation, RELATION_STYLES["hostile"])
+        name = style["label"] if relation in RELATION_STYLES else relation.replace("_", " ")
+        for width, part in group.groupby(width_bucket(group.weight)):
+            xs, ys = segments(part, pos)
+            traces.append(
+                go.Scatter(
+                    x=xs,
+                    y=ys,
+                    mode="lines",
+                    name=name,
+                    legendgroup=relation,
+                    showlegend=False,
+                    line={"color": style["color"], "dash": style["dash"], "width": width},
+                    hoverinfo="skip",
+                    customdata=[["pair", *k] for k in edge_keys(part) for _ in "abc"],
+                )
+            )
+        mid = midpoints(group, pos)
+        traces.append(
+            go.Scatter(
+                x=[p[0] for p in mid],
+                y=[p[1] for p in mid],
+                mode="markers",
+                name=name,
+                legendgroup=relation,
+                marker={"symbol": "diamond", "size": 9, "color": style["color"]},
+                customdata=[["pair", *k] for k in edge_keys(group)],
+                hovertext=[
+                    hover_text(
+                        f"<b>{escape(labels.get(e.source, e.source))}</b> {name} "
+                        f"<b>{escape(labels.get(e.target, e.target))}</b>",
+                        f"{e.weight} sentences",
+                        e.example,
+                    )
+                    for e in group.itertuples()
+                ],
+                hoverinfo="text",
+            )
+        )
+        if style["arrow"]:
+            ends = zip(group.source, group.target, strict=True)
+            arrows += [arrow(pos[s], pos[t], style["color"]) for s, t in ends]
+    return traces, arrows
+
+
+def node_traces(nodes: pd.DataFrame, pos: dict, *, labels: int) -> list[go.Scatter]:
+    """One trace of markers per actor type, sized by mentions; the ``labels`` most
+    mentioned nodes are named. ``nodes`` is indexed by actor id, with ``label``,
+    ``actor_type`` and ``n_mentions`` columns."""
+    labelled = set(nodes.n_mentions.sort_values(ascending=False, kind="stable").index[:labels])
+    biggest = max(nodes.n_mentions.max(), 1)
+    return [
+        go.Scatter(
+            x=[pos[a][0] for a in group.index],
+            y=[pos[a][1] for a in group.index],
+            mode="markers+text",
+            name=type_label(actor_type),
+            text=[lab if a in labelled else "" for a, lab in group.label.items()],
+            textposition="top center",
+            textfont={"size": 12},
+            marker={
+                "size": 12 + 18 * np.sqrt(group.n_mentions / biggest),
+                "color": type_color(actor_type),
+                "line": {"color": "white", "width": 1.5},
+            },
+            customdata=[["actor", a] for a in group.index],
+            hovertext=[
+                f"<b>{lab}</b> · {type_label(actor_type)}<br>{n} mentions"
+                for lab, n in zip(group.label, group.n_mentions, strict=True)
+            ],
+            hoverinfo="text",
+        )
+        for actor_type, group in nodes.groupby("actor_type", sort=False)
+    ]
+
+
+def width_bucket(weights: pd.Series) -> pd.Series:
+    """Line width for each weight, in 3 steps (one trace per step)."""
+    top = max(int(weights.max()), 1)
+    return 1.5 + 2.0 * np.floor(3 * weights / top - 1e-9).clip(0, 2)
+
+
+def edge_keys(edges: pd.DataFrame) -> list[tuple[str, str, str]]:
+    """``(source, target, relation)`` of each edge: the fields of a ``pair`` click."""
+    return list(zip(edges.source, edges.target, edges.relation, strict=True))
+
+
+def segments(edges: pd.DataFrame, pos: dict) -> tuple[list, list]:
+    """x and y lists drawing every edge as one line segment, ``None`` between segments."""
+    xs: list = []
+    ys: list = []
+    for s, t in zip(edges.source, edges.target, strict=True):
+        xs += [pos[s][0], pos[t][0], None]
+        ys += [pos[s][1], pos[t][1], None]
+    return xs, ys
+
+
+def midpoints(edges: pd.DataFrame, pos: dict) -> list[Position]:
+    """The middle of each edge, where its hover-and-click marker sits."""
+    return [
+        ((pos[s][0] + pos[t][0]) / 2, (pos[s][1] + pos[t][1]) / 2)
+        for s, t in zip(edges.source, edges.target, strict=True)
+    ]
+
+
+def arrow(start: Sequence[float], end: Sequence[float], color: str) -> dict:
+    """An arrow annotation from ``start`` to 85% of the way to ``end`` (so the head clears
+    the node)."""
+    tip = (start[0] + 0.85 * (end[0] - start[0]), start[1] + 0.85 * (end[1] - start[1]))
+    return {
+        "x": tip[0],
+        "y": tip[1],
+        "ax": start[0],
+        "ay": start[1],
+        "xref": "x",
+        "yref": "y",
+        "axref": "x",
+        "ayref": "y",
+        "showarrow": True,
+        "arrowhead": 3,
+        "arrowsize": 1.3,
+        "arrowwidth": 1.6,
+        "arrowcolor": color,
+        "opacity": 0.8,
+        "text": "",
+    }
