@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup demo test lint lab browser clean vendor render notebooks
+.PHONY: setup demo test lint lab browser clean vendor render notebooks bench
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -57,7 +57,7 @@ demo: setup vendor
 	@echo "outputs:"
 	@echo "  build/workbench.duckdb   the store (tagged reports, corrections ledger)"
 	@echo "  build/extraction.jsonl   actors and places per report (scorer format)"
-	@echo "  build/tables/*.csv       reports, mentions, actors, places, dates, relations"
+	@echo "  build/tables/*.csv       reports, mentions, actors, places, dates, relations, events"
 	@echo "  build/html/              the notebooks as offline HTML pages"
 
 lint: setup
@@ -71,6 +71,15 @@ test: setup browser vendor lint
 
 lab: setup
 	$(BIN)/jupyter lab notebooks
+
+# Accuracy, whole-process cost against bare spaCy, the store and the filters; results in
+# bench/results/. CORPUS is a gold-annotated folder (not shipped; default ../shared/corpus/dev).
+CORPUS ?= ../shared/corpus/dev
+bench: setup
+	$(PY) bench/accuracy.py $(CORPUS)
+	$(PY) bench/process.py $(CORPUS)
+	$(PY) bench/store_bench.py
+	$(PY) bench/filter_bench.py
 
 clean:
 	rm -rf build .pytest_cache .ruff_cache

@@ -24,6 +24,9 @@ CONSTRUCTIONS = {
     "excessive": "Sudanese security forces shot dead five protesters in Khartoum on Thursday.",
     "protest": "Hundreds of protesters marched in Nairobi on Tuesday.",
     "threat": "Al-Shabaab vowed to attack Mogadishu in the coming weeks.",
+    "crowd": "Hundreds of teachers marched peacefully in La Paz to demand higher wages.",
+    "troops": "Government troops marched into Goma on Friday.",
+    "mob": "Mob violence erupted in Imphal on Sunday.",
 }
 
 
@@ -112,6 +115,22 @@ def test_protests_have_the_protesters_class_as_actor(events):
         ["Protesters", "Peaceful protest", 60]
     ]
     assert e.acled_actor1.iloc[0] == "Protesters (Kenya)"
+
+
+def test_a_crowd_that_marches_is_protesters_and_troops_are_not(events):
+    e = _of(events, "crowd")
+    assert e[["actor", "sub_event_type", "location"]].values.tolist() == [
+        ["Protesters", "Peaceful protest", "La Paz"]
+    ]
+    assert e.acled_actor1.tolist() == ["Protesters (Bolivia)"]
+    assert _of(events, "troops").empty
+
+
+def test_mob_violence_is_coded_with_rioters(events):
+    e = _of(events, "mob")
+    assert e[["actor", "sub_event_type", "inter1"]].values.tolist() == [
+        ["Rioters", "Mob violence", 5]
+    ]
 
 
 def test_event_ids_are_stable(event_tables, events):
@@ -218,3 +237,22 @@ def test_seed_scorer_records_carry_events(seed_tables):
     keys = {"actor", "action", "target", "location", "sentence", "event_id", "event_type",
             "sub_event_type", "fatalities", "date", "confidence"}  # fmt: skip
     assert all(set(ev) == keys for ev in record["events"])
+
+
+def test_stored_seeds_give_the_same_events_from_the_cache(seed_tables, nlp, tmp_path):
+    # Events are read off the parse at tagging time and cached in the store: a re-opened
+    # store, with no tagging left to do, resolves the same events as a fresh extraction.
+    from workbench.config import SEEDS_DIR
+    from workbench.corpus import Store
+
+    def events(table):
+        return table.sort_values("event_id", ignore_index=True)
+
+    with Store.open(tmp_path / "s.duckdb") as store:
+        store.ingest(SEEDS_DIR, nlp=nlp, progress=False)
+    with Store.open(tmp_path / "s.duckdb") as store:
+        assert store.ingest(SEEDS_DIR, nlp=nlp, progress=False)["tagged"] == 0
+        stored = store.table("events")
+        assert not store._db.raw_events(store._model).empty
+    assert len(stored) > 20
+    pd.testing.assert_frame_equal(events(stored), events(seed_tables["events"]))

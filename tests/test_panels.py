@@ -215,9 +215,9 @@ def test_tagging_panel_with_the_real_store(tiny_tables, tmp_path):
 
     def tagger(reports, *, nlp=None, progress=False):
         m = tiny_tables["mentions"]
-        return m[m.report_id.isin(reports.report_id)]
+        return {"mentions": m[m.report_id.isin(reports.report_id)]}
 
-    def resolver(reports, mentions):
+    def resolver(reports, mentions, *, events_raw=None):
         return {**tiny_tables, "reports": reports, "mentions": schema.conform(mentions, "mentions")}
 
     with Store.open(tmp_path / "s.duckdb", tagger=tagger, resolver=resolver) as store:

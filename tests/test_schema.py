@@ -90,12 +90,10 @@ def test_ledger_table(tmp_path):
     )
 
     def tagger(reports, *, nlp=None, progress=False):
-        return schema.conform(
-            [{"report_id": "r1", "start": 0, "end": 11, "text": "Alpha Front", "kind": "actor"}],
-            "mentions",
-        )
+        row = {"report_id": "r1", "start": 0, "end": 11, "text": "Alpha Front", "kind": "actor"}
+        return {"mentions": schema.conform([row], "mentions")}
 
-    def resolver(reports, mentions):
+    def resolver(reports, mentions, *, events_raw=None):
         actors = schema.conform([{"actor_id": "a", "canonical": "Alpha Front"}], "actors")
         return {
             "mentions": mentions.assign(entity_id="a", canonical="Alpha Front"),

@@ -58,11 +58,29 @@ class FakeTagger:
                     "sent_end": sentences[sid][1], "start": m.start(), "end": m.end(),
                     "text": m.group(), "kind": kind, "label": kind.upper(), "source": "fake",
                 })  # fmt: skip
-        return schema.conform(rows, "mentions")
+        mentions = schema.conform(rows, "mentions")
+        return {"mentions": mentions, "events_raw": fake_events(mentions)}
 
 
-def fake_resolver(reports, mentions):
-    """Actors and places keyed by their folded text; an event per two-actor sentence."""
+def fake_events(mentions):
+    """A raw event per sentence naming two actors: the first acts on the second."""
+    rows = []
+    actors = mentions[mentions.kind == "actor"]
+    for (rid, sid), g in actors.groupby(["report_id", "sentence_id"]):
+        if len(g) > 1:
+            a, b = g.iloc[0], g.iloc[1]
+            rows.append({
+                "event_id": f"{rid}:{sid}", "report_id": rid, "sentence_id": sid,
+                "sent_start": a.sent_start, "sent_end": a.sent_end, "action": "armed_clash",
+                "actor_start": a.start, "actor_end": a.end, "actor_text": a.text,
+                "target_start": b.start, "target_end": b.end, "target_text": b.text,
+            })  # fmt: skip
+    return schema.conform(rows, "events_raw")
+
+
+def fake_resolver(reports, mentions, *, events_raw=None):
+    """Actors and places keyed by their folded text; events from the raw events, their
+    actor and target the (corrected) mentions at the raw event's offsets."""
     m = mentions.copy()
     for kinds, prefix in ((["actor", "supporter"], "a:"), (["place"], "p:")):
         rows = m.kind.isin(kinds)
@@ -82,12 +100,21 @@ def fake_resolver(reports, mentions):
               for e, g in m[is_place].groupby("entity_id")]  # fmt: skip
     relations, events = [], []
     for (rid, sid), g in m[is_actor].groupby(["report_id", "sentence_id"]):
-        ids, names = list(dict.fromkeys(g.entity_id)), list(dict.fromkeys(g.canonical))
+        ids = list(dict.fromkeys(g.entity_id))
         base = {"report_id": rid, "sentence_id": sid}
         relations += [{**base, "source_actor": a, "target_actor": b, "relation": "co_mention"}
                       for a, b in zip(ids, ids[1:], strict=False)]  # fmt: skip
-        if len(names) > 1:
-            events.append({**base, "actor": names[0], "action": "armed_clash", "target": names[1]})
+    at = {(r.report_id, r.start, r.end): r for r in m[is_actor].itertuples()}
+    for e in [] if events_raw is None else events_raw.itertuples():
+        actor = at.get((e.report_id, e.actor_start, e.actor_end))
+        target = at.get((e.report_id, e.target_start, e.target_end))
+        if actor is not None:  # a rejected actor mention takes its event with it
+            events.append({
+                "event_id": e.event_id, "report_id": e.report_id, "sentence_id": e.sentence_id,
+                "actor": actor.canonical, "actor1_id": actor.entity_id, "action": e.action,
+                "target": None if target is None else target.canonical,
+                "actor2_id": None if target is None else target.entity_id,
+            })  # fmt: skip
     return {
         "mentions": m,
         "actors": schema.conform(actors, "actors"),
@@ -460,21 +487,54 @@ def test_garbage_file_without_backup(tmp_path):
 def test_migrations_run_forward_after_a_backup(filled, path, monkeypatch):
     filled.close()
 
-    def v2(con):
+    def notes(con):
         con.execute("CREATE TABLE notes (note VARCHAR)")
 
-    monkeypatch.setattr(database, "MIGRATIONS", [database._v1, v2])
+    now = len(database.MIGRATIONS)
+    monkeypatch.setattr(database, "MIGRATIONS", [*database.MIGRATIONS, notes])
     with Store.open(path, resolver=fake_resolver) as store:
         assert len(store.table("reports")) == 6
         store._db.sql("INSERT INTO notes VALUES ('kept')")
+    assert _version(path) == str(now + 1)
+    assert _version(str(path) + ".bak") == str(now)  # taken before upgrading
+
+
+def _version(path) -> str:
     with duckdb.connect(str(path), read_only=True) as con:
-        assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (
-            "2",
-        )
-    with duckdb.connect(str(path) + ".bak", read_only=True) as con:  # taken before upgrading
-        assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (
-            "1",
-        )
+        return con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
+
+
+def test_a_version_1_store_gains_cached_events_and_keeps_its_corrections(path, corpus, monkeypatch):
+    with Store.open(path, tagger=FakeTagger(), resolver=fake_resolver) as store:
+        store.ingest(corpus, progress=False)
+        store.correct("rename_actor", actor="Alpha Front", canonical="Alpha Brigade")
+    with duckdb.connect(str(path)) as con:  # what version 1 wrote: no events_raw
+        con.execute("DROP TABLE events_raw")
+        con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+        con.execute("UPDATE tagged SET pipeline_version = '1'")
+    tagger = FakeTagger()
+    with Store.open(path, tagger=tagger, resolver=fake_resolver) as store:
+        assert _version(store.backup_path) == "1"  # the state before the upgrade
+        assert store.ingest(corpus, progress=False)["tagged"] == 6  # pipeline 1 had no events
+        events = store.table("events")
+        assert len(events) == 6 and set(events.actor) == {"Alpha Brigade"}
+        assert store.corrections().status.tolist() == ["applied"]
+    assert _version(path) == str(len(database.MIGRATIONS))
+
+
+def test_raw_events_are_cached_and_follow_mention_corrections(path, corpus):
+    tagger = FakeTagger()
+    with Store.open(path, tagger=tagger, resolver=fake_resolver) as store:
+        store.ingest(corpus, progress=False)
+        first = store.table("events")
+        assert len(first) == 6 and set(first.target) == {"Beta Group"}
+    with Store.open(path, tagger=tagger, resolver=fake_resolver) as store:
+        assert store.ingest(corpus, progress=False)["tagged"] == 0 and tagger.reports == 6
+        pd.testing.assert_frame_equal(store.table("events"), first)
+        where = mention(store, "Alpha Front", 0)
+        store.correct("reject_mention", **where)
+        events = store.table("events")  # the event's actor mention is gone, and so is it
+        assert len(events) == 5 and where["report_id"] not in set(events.report_id)
 
 
 def test_failed_migration_leaves_the_file_unchanged(filled, path, monkeypatch):
@@ -484,8 +544,9 @@ def test_failed_migration_leaves_the_file_unchanged(filled, path, monkeypatch):
         con.execute("CREATE TABLE half_done (x INT)")
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(database, "MIGRATIONS", [database._v1, broken])
-    with pytest.raises(StoreError, match="version 1 to 2 failed .*disk on fire"):
+    now = len(database.MIGRATIONS)
+    monkeypatch.setattr(database, "MIGRATIONS", [*database.MIGRATIONS, broken])
+    with pytest.raises(StoreError, match=f"version {now} to {now + 1} failed .*disk on fire"):
         Store.open(path)
     monkeypatch.undo()
     with Store.open(path, resolver=fake_resolver) as store:
@@ -497,10 +558,8 @@ def test_empty_v0_file_is_upgraded_and_newer_versions_refused(tmp_path):
     path = tmp_path / "v0.duckdb"
     duckdb.connect(str(path)).close()  # a valid DuckDB file with no tables: version 0
     Store.open(path).close()
+    assert _version(path) == str(len(database.MIGRATIONS))
     with duckdb.connect(str(path)) as con:
-        assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (
-            "1",
-        )
         con.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
     with pytest.raises(StoreError, match="version 99 is newer"):
         Store.open(path)
@@ -522,7 +581,7 @@ def test_cli_ingest_and_correct(corpus, path, tmp_path, monkeypatch, capsys):
     from workbench import cli
 
     tagger = FakeTagger()
-    monkeypatch.setattr("workbench.nlp.tagging.tag_reports", tagger)
+    monkeypatch.setattr("workbench.nlp.tagging.tag", tagger)
     monkeypatch.setattr("workbench.resolve.tables.resolve", fake_resolver)
     monkeypatch.setattr(pipeline, "load_pipeline", lambda model=None: None)
     store = ["--store", str(path)]

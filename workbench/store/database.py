@@ -64,8 +64,11 @@ _MIRRORED = {
     "reports": ("reports", {"content_hash": schema.TEXT}),
     "problems": ("problems", {"seen": schema.DATE}),
     "mentions_raw": ("mentions", _TAG_KEY),
+    "events_raw": ("events_raw", _TAG_KEY),
     **{name: (name, {}) for name in RESOLVED},
 }
+#: The cached tagging of a report, replaced together.
+_TAGGING = ("mentions_raw", "events_raw", "tagged")
 
 
 def _columns(table: str) -> dict[str, str]:
@@ -73,19 +76,29 @@ def _columns(table: str) -> dict[str, str]:
     return {**schema.COLUMNS[name], **extra}
 
 
+def _create(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """A mirrored table with today's columns (later ones arrive by ``_sync_columns``)."""
+    cols = ", ".join(f'"{c}" {_SQL[t]}' for c, t in _columns(table).items())
+    con.execute(f"CREATE TABLE {table} ({cols})")
+
+
 def _v1(con: duckdb.DuckDBPyConnection) -> None:
     """Version 1: reports, problems, the tagging cache, the ledger, materialised tables."""
     for table, columns in _OWN.items():
         con.execute(f"CREATE TABLE {table} ({columns})")
-    for table in _MIRRORED:
-        cols = ", ".join(f'"{c}" {_SQL[t]}' for c, t in _columns(table).items())
-        con.execute(f"CREATE TABLE {table} ({cols})")
+    for table in ("reports", "problems", "mentions_raw", *RESOLVED):
+        _create(con, table)
     con.execute("INSERT INTO meta VALUES ('raw_generation', '0'), ('created', ?)", [str(_now())])
+
+
+def _v2(con: duckdb.DuckDBPyConnection) -> None:
+    """Version 2: events read off the parse, cached beside the mentions (pipeline 2)."""
+    _create(con, "events_raw")
 
 
 #: ``MIGRATIONS[v]`` upgrades a store from schema version ``v`` to ``v + 1``
 #: (version 0 is an empty file). Append to this list; never edit an entry.
-MIGRATIONS: list[Callable[[duckdb.DuckDBPyConnection], None]] = [_v1]
+MIGRATIONS: list[Callable[[duckdb.DuckDBPyConnection], None]] = [_v1, _v2]
 
 
 class Database:
@@ -163,9 +176,16 @@ class Database:
         )
 
     def write_tagged(
-        self, reports: pd.DataFrame, mentions: pd.DataFrame, *, version: str, model: str
+        self,
+        reports: pd.DataFrame,
+        mentions: pd.DataFrame,
+        events_raw: pd.DataFrame,
+        *,
+        version: str,
+        model: str,
     ) -> None:
-        """Store one batch of tagged reports and their mentions, replacing older tagging."""
+        """Store one batch of tagged reports, their mentions and raw events, replacing
+        older tagging of the same reports with the same model."""
         counted = mentions.report_id.value_counts()
         tagged = pd.DataFrame(
             {
@@ -180,38 +200,46 @@ class Database:
         with self.transaction():
             self.write_reports(reports)
             ids = self.frame("_ids", reports[["report_id"]])
-            for table in ("mentions_raw", "tagged"):
+            for table in _TAGGING:
                 self.sql(
                     f"DELETE FROM {table} WHERE model = ? AND report_id IN "
                     f"(SELECT report_id FROM {ids})",
                     [model],
                 )
             self.insert("mentions_raw", mentions.assign(pipeline_version=version, model=model))
+            self.insert("events_raw", events_raw.assign(pipeline_version=version, model=model))
             self.insert("tagged", tagged)
 
     def prune(self) -> None:
         """Drop cached tagging of reports that are no longer stored."""
         with self.transaction():
-            for table in ("mentions_raw", "tagged"):
+            for table in _TAGGING:
                 self.sql(
                     f"DELETE FROM {table} WHERE report_id NOT IN (SELECT report_id FROM reports)"
                 )
 
     def raw_mentions(self, model: str) -> pd.DataFrame:
         """Cached mentions of each stored report: ``model``'s if there are any, else the latest."""
+        return self._raw("mentions_raw", "mentions", model, 'm.start, m."end"')
+
+    def raw_events(self, model: str) -> pd.DataFrame:
+        """Cached raw events, from the same tagging as :meth:`raw_mentions`."""
+        return self._raw("events_raw", "events_raw", model, "m.sentence_id, m.trigger_start")
+
+    def _raw(self, table: str, name: str, model: str, order: str) -> pd.DataFrame:
         return self.query(
-            """
+            f"""
             WITH pick AS (
                 SELECT t.report_id, t.content_hash, t.pipeline_version, t.model, r.path,
                        row_number() OVER (PARTITION BY t.report_id
                                           ORDER BY t.model = ? DESC, t.tagged_at DESC) AS n
                 FROM tagged t JOIN reports r USING (report_id, content_hash))
-            SELECT m.* FROM mentions_raw m JOIN pick p
+            SELECT m.* FROM {table} m JOIN pick p
                 USING (report_id, content_hash, pipeline_version, model)
-            WHERE p.n = 1 ORDER BY p.path, m.start, m."end"
+            WHERE p.n = 1 ORDER BY p.path, {order}
             """,
             [model],
-            table="mentions",
+            table=name,
         )
 
     def has_raw_mention(self, report_id: str, start: int, end: int, text: str) -> bool:
