@@ -56,7 +56,7 @@ demo: setup vendor
 	@echo
 	@echo "outputs:"
 	@echo "  build/workbench.duckdb   the store (tagged reports, corrections ledger)"
-	@echo "  build/extraction.jsonl   actors and places per report (scorer format)"
+	@echo "  build/extraction.jsonl   actors, places and events per report (scorer format)"
 	@echo "  build/tables/*.csv       reports, mentions, actors, places, dates, relations, events"
 	@echo "  build/html/              the notebooks as offline HTML pages"
 

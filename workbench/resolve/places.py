@@ -51,8 +51,8 @@ MIN_POPULATION_ABROAD = 100_000
 #: when the report names countries: "Arbil" is Erbil even in a report about Syria).
 MIN_POPULATION_ALTERNATE = 300_000
 
-#: "northern Iraq": direction -> the adjective that names the part.
-DIRECTIONS = {
+#: "northern Iraq": direction (of data/words/directions.txt) -> the adjective naming the part.
+DIRECTION_NAMES = {
     (w[:-3] if w.endswith("ern") else w): w.capitalize()
     for w in sorted(words("directions"))
     if w.endswith("ern") or w == "central"
@@ -63,8 +63,8 @@ NEAR_WORDS = words("near_words")
 CITY_WORDS = {"city", "town", "village"}
 
 _DIRECTION_WORDS = {
-    **{d: d for d in DIRECTIONS},
-    **{d + "ern": d for d in DIRECTIONS if d != "central"},
+    **{d: d for d in DIRECTION_NAMES},
+    **{d + "ern": d for d in DIRECTION_NAMES if d != "central"},
 }
 _VECTORS = {
     "north": (1, 0),
@@ -225,7 +225,7 @@ class _Query(NamedTuple):
     """A name taken apart: "southern Hasakah countryside" -> Hasakah, south, countryside."""
 
     core: str
-    direction: str | None  # a key of DIRECTIONS
+    direction: str | None  # a key of DIRECTION_NAMES
     word: str | None  # the kind-of-place word, folded
     kind: str | None  # "admin", "near" or "city"
 
@@ -408,7 +408,7 @@ def _qualified(base: Place, query: _Query) -> dict:
     parts, name = [base.place_id], base.name
     if query.direction:
         parts.append(query.direction)
-        name = f"{DIRECTIONS[query.direction]} {name}"
+        name = f"{DIRECTION_NAMES[query.direction]} {name}"
         if base.feature == "city":
             row["geo_precision"] = 2
         else:

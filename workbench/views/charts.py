@@ -140,7 +140,7 @@ def involvement_bar(tables: Tables, *, top: int = 20, by: str = "auto") -> go.Fi
     """Horizontal bars: mentions per actor coloured by actor type, most involved on top.
 
     With ``by="action"`` (or ``"auto"`` when the ``events`` table has rows) the bars count
-    events per actor instead, stacked by action.
+    events per acting actor instead, stacked by action; ``by="type"`` always counts mentions.
 
     Examples
     --------
