@@ -49,15 +49,18 @@ notebooks: setup
 	$(BIN)/workbench notebooks
 
 # The main job on the shipped seeds: store, scorer-format extraction, tables, rendered notebooks.
+# One store behind everything: the extraction and tables are its corrected tables, and the
+# pages read it too, so a correction made in a notebook or with `workbench correct` shows.
+DEMO_STORE := build/workbench.duckdb
+
 demo: setup vendor
-	$(BIN)/workbench ingest seeds --store build/workbench.duckdb
-	$(BIN)/workbench extract seeds --format jsonl --out build/extraction.jsonl --tables-dir build/tables
-	$(BIN)/workbench render --out build/html
+	$(BIN)/workbench extract seeds --store $(DEMO_STORE) --format jsonl --out build/extraction.jsonl --tables-dir build/tables
+	$(BIN)/workbench render --store $(DEMO_STORE) --out build/html
 	@echo
 	@echo "outputs:"
 	@echo "  build/workbench.duckdb   the store (tagged reports, corrections ledger)"
 	@echo "  build/extraction.jsonl   actors, places and events per report (scorer format)"
-	@echo "  build/tables/*.csv       reports, mentions, actors, places, dates, relations, events"
+	@echo "  build/tables/*.csv       reports, problems, mentions, actors, places, dates, relations, events (corrected)"
 	@echo "  build/html/              the notebooks as offline HTML pages"
 
 lint: setup
@@ -65,9 +68,14 @@ lint: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
+# Tests never write an analyst's store: pytest points $WORKBENCH_STORE at a temp file
+# (tests/conftest.py), nbval at a throwaway one made afresh here (absolute: kernels start in notebooks/).
+NBVAL_STORE := $(CURDIR)/build/test/nbval.duckdb
+
 test: setup browser vendor lint
 	$(BIN)/pytest -q
-	$(BIN)/pytest -q --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg notebooks
+	rm -rf build/test
+	WORKBENCH_STORE=$(NBVAL_STORE) $(BIN)/pytest -q --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg notebooks
 
 lab: setup
 	$(BIN)/jupyter lab notebooks

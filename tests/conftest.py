@@ -2,11 +2,28 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
-from workbench.config import SEEDS_DIR
+from workbench.config import SEEDS_DIR, STORE_ENV
 
 SEED = SEEDS_DIR / "000_d02af4319f79bde9.txt"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def throwaway_store(tmp_path_factory):
+    """``$WORKBENCH_STORE`` at a file under the session's temp folder, so that no test (nor
+    a kernel, browser or CLI subprocess it starts, which inherit it) writes an analyst's
+    store. Tests that need a store of their own pass a path or set the variable again."""
+    before = os.environ.get(STORE_ENV)
+    path = tmp_path_factory.mktemp("store") / "workbench.duckdb"
+    os.environ[STORE_ENV] = str(path)
+    yield path
+    if before is None:
+        os.environ.pop(STORE_ENV, None)
+    else:
+        os.environ[STORE_ENV] = before
 
 
 @pytest.fixture(scope="session")

@@ -34,3 +34,42 @@ def test_missing_model_is_one_clear_line(capsys):
     assert main(["extract", str(SEED), "--model", "no_such_model_xx"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1].startswith("workbench: spaCy model 'no_such_model_xx' is not installed")
+
+
+def test_render_passes_the_store_only_to_notebooks_that_take_it(tmp_path, monkeypatch, capsys):
+    from workbench.share import render
+    from workbench.share.notebooks import NOTEBOOKS_DIR
+
+    seen = {}
+
+    def fake_render(path, *, out_dir, parameters=None):
+        seen[path.name] = parameters
+        page = tmp_path / f"{path.stem}.html"
+        page.write_text("<html></html>")
+        return page
+
+    monkeypatch.setattr(render, "render_notebook", fake_render)
+    monkeypatch.chdir(tmp_path)  # a relative --store is relative to here, not to notebooks/
+    nb01, nb03 = (
+        NOTEBOOKS_DIR / "01-reading-reports.ipynb",
+        NOTEBOOKS_DIR / "03-actor-involvement.ipynb",
+    )
+    assert main(["render", str(nb01), str(nb03), "--store", "mine.duckdb"]) == 0
+    assert seen == {nb01.name: None, nb03.name: {"store_path": str(tmp_path / "mine.duckdb")}}
+    assert "03-actor-involvement.html" in capsys.readouterr().out
+
+
+def test_store_rebuild_prints_one_line_of_counts(tmp_path, monkeypatch, capsys):
+    import workbench.corpus
+
+    calls = []
+
+    def fake_rebuild(path, sources, *, model=None, progress=True):
+        calls.append((path, sources, model))
+        return {"reports": 23, "corrections": 2}
+
+    monkeypatch.setattr(workbench.corpus, "rebuild_store", fake_rebuild)
+    path = tmp_path / "s.duckdb"
+    assert main(["store", "rebuild", str(SEED), "--store", str(path)]) == 0
+    assert calls == [(path, [str(SEED)], None)]
+    assert capsys.readouterr().out == f"23 reports, 2 corrections  ({path})\n"

@@ -394,25 +394,6 @@ def test_read_only_store_refuses_writes(filled, path):
             ro.correct("confirm_actor", actor="Beta Group")
 
 
-def test_second_process_gets_a_clear_error(filled, path):
-    filled.close()
-    holder = run("import sys, time; from workbench.corpus import Store\n"
-                 "s = Store.open(sys.argv[1]); print('ready', flush=True); time.sleep(120)",
-                 path)  # fmt: skip
-    try:
-        wait_for(holder, "ready")
-        for read_only in (False, True):
-            with pytest.raises(StoreError) as err:
-                Store.open(path, read_only=read_only)
-            assert f"opened by another process (PID {holder.pid})" in str(err.value)
-            assert str(path) in str(err.value) and "\n" not in str(err.value)
-    finally:
-        holder.kill()
-        holder.wait()
-    with Store.open(path, resolver=fake_resolver) as store:
-        assert len(store.table("reports")) == 6
-
-
 def test_sigkill_mid_ingest_keeps_finished_batches(path, tmp_path):
     corpus = write_corpus(tmp_path / "big", 40)
     script = (

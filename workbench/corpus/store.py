@@ -30,7 +30,7 @@ from workbench.corpus import outputs
 from workbench.errors import CorrectionError, StoreError
 from workbench.resolve import corrections
 from workbench.resolve.scorer import score_records
-from workbench.store.database import DEFAULT_STORE, RESOLVED, Database
+from workbench.store.database import RESOLVED, Database
 
 #: Reports tagged per transaction: a killed ingest keeps all finished batches.
 INGEST_BATCH = 64
@@ -267,6 +267,9 @@ class Store:
             ``end`` (``text`` comes from the report body, and is checked if given);
             actors and places by id or canonical name.
 
+        Recording again the last correction in force of its kind (same fields) writes
+        nothing and returns that entry's id, so re-running a notebook never doubles one.
+
         Raises
         ------
         CorrectionError
@@ -278,6 +281,10 @@ class Store:
         if "start" in fields and "report_id" in fields and kind in corrections.KINDS:
             fields = self._with_text(kind, fields)
         payload = corrections.check(kind, fields)  # raises for an unknown kind too
+        active, _ = corrections.active_entries(db.ledger())
+        last = next((e for e in reversed(active) if e["kind"] == kind), None)
+        if last is not None and corrections.same_payload(payload, last["payload"]):
+            return int(last["id"])  # a re-run notebook, a double click: already there
         entry, trial = {"uuid": str(uuid.uuid4()), "kind": kind, "payload": payload}, None
         if corrections.KINDS[kind].stage == "tables":
             trial = self._state(None).copy()
@@ -286,9 +293,13 @@ class Store:
                 raise CorrectionError(f"{kind}: {detail}")
         elif kind != "add_mention":
             self._check_mention(kind, entry["payload"])
+        built_on = self._final[0] if trial is not None and self._final else None
         entry_id = db.append(entry, author=author, reason=reason)
-        if trial is not None:
-            self._final, self._dirty = (self._key(self._model), trial), True
+        key = self._key(self._model)
+        if (
+            built_on is not None and key[0] == built_on[0] and key[1] == entry_id == built_on[1] + 1
+        ):  # nobody wrote in between: the trial is the new state (else the next read replays)
+            self._final, self._dirty = (key, trial), True
         if time.monotonic() - db.last_backup > BACKUP_INTERVAL:
             db.backup()
         return entry_id
@@ -339,7 +350,7 @@ class Store:
             )
             rows.append({**e, "undone": state == "undone", "status": state, "detail": detail})
         out = pd.DataFrame(rows, columns=list(schema.COLUMNS["ledger"]))
-        out["time"] = pd.to_datetime(out.time)
+        out["time"] = pd.to_datetime(out.time, format="ISO8601")
         dtypes = {k: v for k, v in schema.COLUMNS["ledger"].items() if k != "payload"}
         return out.astype(dtypes)
 
@@ -543,32 +554,6 @@ class Store:
     def _writable(self) -> Database:
         self._db.writable()
         return self._db
-
-
-def open_store(path: str | Path | None = None, *, fresh: bool = False, **options: Any) -> Store:
-    """Open the store at ``path``; with ``fresh=True`` start an empty one.
-
-    A fresh start never deletes anything: the existing file (and its ``.wal`` and
-    ``.bak``) is moved aside to ``<name>.previous``, which a walkthrough notebook uses
-    so that every run shows the same thing.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> path = pathlib.Path(tempfile.mkdtemp()) / "s.duckdb"
-    >>> _ = path.write_text("an analyst's old store")
-    >>> open_store(path, fresh=True).close()
-    >>> path.with_name("s.duckdb.previous").read_text()
-    "an analyst's old store"
-    """
-    path = Path(path) if path else DEFAULT_STORE
-    if fresh and path.exists():
-        for suffix in ("", ".wal", ".bak"):
-            old = path.with_name(path.name + suffix)
-            if old.exists():
-                old.replace(path.with_name(path.name + suffix + ".previous"))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return Store.open(path, **options)
 
 
 def _read_input(source: Any) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -148,6 +148,26 @@ def active_entries(ledger: Iterable[Mapping[str, Any]]) -> tuple[list[dict], dic
     return active, statuses
 
 
+def same_payload(new: Any, stored: Any) -> bool:
+    """Whether a checked payload asks for what a stored one did. Stored payloads name
+    actors and places as ``{"id", "name"}`` (see :func:`apply`); a new one by either.
+
+    Examples
+    --------
+    >>> same_payload({"actor": "SDF"}, {"actor": {"id": "sdf", "name": "SDF"}})
+    True
+    >>> same_payload({"actor": "sdf", "canonical": "B"}, {"actor": "sdf", "canonical": "A"})
+    False
+    """
+    if isinstance(stored, dict) and set(stored) == {"id", "name"} and not isinstance(new, dict):
+        return new in (stored["id"], stored["name"])
+    if isinstance(stored, dict) and isinstance(new, dict):
+        return set(new) == set(stored) and all(same_payload(new[k], stored[k]) for k in new)
+    if isinstance(stored, list) and isinstance(new, list):
+        return len(new) == len(stored) and all(map(same_payload, new, stored))
+    return new == stored
+
+
 def replay_mentions(
     mentions: pd.DataFrame, reports: pd.DataFrame, entries: Iterable[Mapping[str, Any]]
 ) -> tuple[pd.DataFrame, dict[str, tuple[str, str]], set[str]]:

@@ -15,6 +15,7 @@ Three jobs, each usable on its own:
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 from collections.abc import Iterable, Mapping
@@ -105,6 +106,33 @@ def inject_parameters(nb: NotebookNode, parameters: Mapping[str, Any]) -> Notebo
         )
     nb.cells.insert(at + 1, cell)
     return nb
+
+
+def parameter_names(nb: NotebookNode) -> list[str]:
+    """The names the notebook's ``parameters`` cell assigns, in order (``[]`` without one).
+
+    Examples
+    --------
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+    ...     "corpus = 'seeds'\\nstore_path = None  # the store",
+    ...     metadata={"tags": ["parameters"]})])
+    >>> parameter_names(nb)
+    ['corpus', 'store_path']
+    """
+    at = _parameters_cell_index(nb)
+    if at is None:
+        return []
+    try:
+        tree = ast.parse(nb.cells[at].source)
+    except SyntaxError:  # e.g. a %magic line: nothing to say for sure
+        return []
+    names = []
+    for node in tree.body:
+        targets = node.targets if isinstance(node, ast.Assign) else []
+        if isinstance(node, ast.AnnAssign):
+            targets = [node.target]
+        names += [t.id for t in targets if isinstance(t, ast.Name)]
+    return list(dict.fromkeys(names))
 
 
 def execute_notebook(

@@ -38,7 +38,13 @@ from nbformat import NotebookNode
 
 from workbench.config import BUILD_DIR
 from workbench.errors import WorkbenchError
-from workbench.share.notebooks import NOTEBOOKS_DIR, execute_notebook, find_notebooks
+from workbench.share.notebooks import (
+    NOTEBOOKS_DIR,
+    execute_notebook,
+    find_notebooks,
+    parameter_names,
+    read_notebook,
+)
 
 #: Where ``render`` writes pages by default.
 HTML_DIR = BUILD_DIR / "html"
@@ -138,13 +144,26 @@ def render_notebook(
 
 
 def render_notebooks(
-    paths: Iterable[str | Path] | None = None, *, out_dir: str | Path = HTML_DIR
+    paths: Iterable[str | Path] | None = None,
+    *,
+    out_dir: str | Path = HTML_DIR,
+    parameters: Mapping[str, Any] | None = None,
 ) -> list[Path]:
-    """Render each notebook (default: every ``notebooks/NN-*.ipynb``); return the pages."""
+    """Render each notebook (default: every ``notebooks/NN-*.ipynb``); return the pages.
+
+    Each notebook gets those ``parameters`` that its ``parameters`` cell sets, so one
+    ``{"store_path": ...}`` reaches every notebook that reads the store and leaves the
+    others (e.g. 01, which reads files only) as they are.
+    """
     paths = find_notebooks() if paths is None else [Path(p) for p in paths]
     if not paths:
         raise WorkbenchError(f"{NOTEBOOKS_DIR}: no NN-*.ipynb notebooks to render")
-    return [render_notebook(p, out_dir=out_dir) for p in paths]
+    pages = []
+    for path in paths:
+        names = set(parameter_names(read_notebook(path))) if parameters else set()
+        given = {k: v for k, v in (parameters or {}).items() if k in names}
+        pages.append(render_notebook(path, out_dir=out_dir, parameters=given or None))
+    return pages
 
 
 def notebook_html(

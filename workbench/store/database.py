@@ -8,11 +8,14 @@ Durability
 * Every write is one DuckDB transaction; a committed correction survives ``kill -9``.
 * ``<store>.bak`` is a consistent copy (checkpoint, copy, rename): made on first open
   and before any schema upgrade, and refreshed by :meth:`Database.backup`.
-* DuckDB lets one process write a file, and no process read it meanwhile. A second
-  process gets a :class:`~workbench.errors.StoreError` naming the process that holds
-  the store.
+* Every ledger entry is in the journal (``<store>.journal.jsonl``, fsynced) before the
+  database commits it; an open store takes the journal's entries it lacks.
+* DuckDB lets one process write a file, and no process read it meanwhile, so each
+  operation holds a connection only while it runs; several kernels and the CLI share a
+  store, waiting for each other up to ``config.lock_timeout()`` seconds, after which a
+  :class:`~workbench.errors.StoreError` names the process that holds it.
 * A file that DuckDB cannot read gives a one-line ``StoreError`` that says how to
-  restore the backup.
+  rebuild it (``workbench store rebuild``) or restore the backup.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,76 +36,27 @@ import pandas as pd
 
 from workbench import config, schema
 from workbench.errors import StoreError
-
-#: Where the store lives unless told otherwise.
-DEFAULT_STORE = config.BUILD_DIR / "workbench.duckdb"
-#: Tables ``resolve`` builds, materialised in the store under the same names.
-RESOLVED = ("mentions", "actors", "places", "dates", "relations", "events")
-
-_SQL = {
-    schema.TEXT: "VARCHAR",
-    schema.INT: "BIGINT",
-    schema.FLOAT: "DOUBLE",
-    schema.BOOL: "BOOLEAN",
-    schema.DATE: "TIMESTAMP",
-    schema.LIST: "VARCHAR[]",
-}
-#: The store's own tables (changed only by a migration).
-_OWN = {
-    "meta": "key VARCHAR, value VARCHAR",
-    "tagged": "report_id VARCHAR, content_hash VARCHAR, pipeline_version VARCHAR, "
-    "model VARCHAR, n_mentions BIGINT, tagged_at TIMESTAMP",
-    "corrections": "id BIGINT, uuid VARCHAR, time TIMESTAMP, author VARCHAR, "
-    "reason VARCHAR, kind VARCHAR, payload VARCHAR",
-    "correction_status": "uuid VARCHAR, status VARCHAR, detail VARCHAR",
-}
-#: What a cached tagging row carries besides its table's columns.
-_TAG_KEY = {"content_hash": schema.TEXT, "pipeline_version": schema.TEXT, "model": schema.TEXT}
-#: Tables that mirror ``schema.COLUMNS`` (plus a few columns): they follow the schema,
-#: columns it gains are added when a store opens.
-_MIRRORED = {
-    "reports": ("reports", {"content_hash": schema.TEXT}),
-    "problems": ("problems", {"seen": schema.DATE}),
-    "mentions_raw": ("mentions", _TAG_KEY),
-    "events_raw": ("events_raw", _TAG_KEY),
-    **{name: (name, {}) for name in RESOLVED},
-}
-#: The cached tagging of a report, replaced together.
-_TAGGING = ("mentions_raw", "events_raw", "tagged")
-
-
-def _columns(table: str) -> dict[str, str]:
-    name, extra = _MIRRORED[table]
-    return {**schema.COLUMNS[name], **extra}
-
-
-def _create(con: duckdb.DuckDBPyConnection, table: str) -> None:
-    """A mirrored table with today's columns (later ones arrive by ``_sync_columns``)."""
-    cols = ", ".join(f'"{c}" {_SQL[t]}' for c, t in _columns(table).items())
-    con.execute(f"CREATE TABLE {table} ({cols})")
-
-
-def _v1(con: duckdb.DuckDBPyConnection) -> None:
-    """Version 1: reports, problems, the tagging cache, the ledger, materialised tables."""
-    for table, columns in _OWN.items():
-        con.execute(f"CREATE TABLE {table} ({columns})")
-    for table in ("reports", "problems", "mentions_raw", *RESOLVED):
-        _create(con, table)
-    con.execute("INSERT INTO meta VALUES ('raw_generation', '0'), ('created', ?)", [str(_now())])
-
-
-def _v2(con: duckdb.DuckDBPyConnection) -> None:
-    """Version 2: events read off the parse, cached beside the mentions (pipeline 2)."""
-    _create(con, "events_raw")
-
-
-#: ``MIGRATIONS[v]`` upgrades a store from schema version ``v`` to ``v + 1``
-#: (version 0 is an empty file). Append to this list; never edit an entry.
-MIGRATIONS: list[Callable[[duckdb.DuckDBPyConnection], None]] = [_v1, _v2]
+from workbench.store import lock
+from workbench.store.journal import Journal
+from workbench.store.migrations import (
+    MIGRATIONS,
+    MIRRORED,
+    RESOLVED,
+    SQL,
+    TAGGING,
+    columns,
+)
 
 
 class Database:
     """One store file: typed tables in, typed tables out, one transaction at a time.
+
+    Several processes (kernels, the CLI) share one file: DuckDB lets one process write
+    at a time, so a connection is held only for one operation (:meth:`session`) and an
+    operation that finds the file busy waits up to ``config.lock_timeout()`` seconds.
+    Every open ``Database`` also holds a shared ``flock`` on ``<store>.lock`` so that a
+    fresh start (:func:`exclusive`) can tell the store is in use. Ledger entries go to
+    the :class:`~workbench.store.journal.Journal` before the database commits them.
 
     Not thread-safe. ``workbench.corpus.Store`` is the object analysts use; this class
     is what it persists through.
@@ -117,18 +71,28 @@ class Database:
     """
 
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
-        self.path = Path(path) if path else DEFAULT_STORE
+        self.path = config.store_path(path)
         self.read_only = read_only
         self.depth = 0  # transaction nesting
         self.unbacked = False  # corrections written since the last backup
         self.last_backup = time.monotonic()
+        self.journal = Journal(self.path)
         self._types: dict[str, dict[str, str]] = {}
-        self._con: duckdb.DuckDBPyConnection | None = self._connect()
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._pending: list[dict] = []  # journal lines of the open transaction
+        if read_only and not self.path.exists():
+            raise StoreError(f"{self.path}: no store here; `workbench ingest` creates one")
+        if not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = lock.hold(self.path, exclusive=False)
         try:
-            self._migrate()
-            self._sync_columns()
+            with self.session():
+                self._migrate()
+                self._sync_columns()
+                if not read_only:
+                    self.sync_journal()
         except BaseException:
-            self._con.close()
+            self.close()
             raise
 
     @property
@@ -138,26 +102,41 @@ class Database:
 
     @property
     def closed(self) -> bool:
-        return self._con is None
+        return self._lock is None
 
     def close(self) -> None:
         """Release the file (pending work is the caller's to write first)."""
         if self._con is not None:
             self._con.close()
             self._con = None
+        if self._lock is not None:
+            self._lock.close()  # releases the shared flock
+            self._lock = None
+
+    @contextmanager
+    def session(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection for one operation; nested sessions share it."""
+        if self._lock is None:
+            raise StoreError(f"{self.path}: the store is closed; open it again with Store.open()")
+        if self._con is not None:
+            yield self._con
+            return
+        self._con = self._connect()
+        try:
+            yield self._con
+        finally:
+            con, self._con = self._con, None
+            con.close()
 
     # -- rows the orchestrator reads and writes --------------------------------------
 
     def generation_key(self) -> tuple[str, int]:
         """``(raw generation, last correction id)``: changes whenever inputs change."""
-        generation, last = (
-            self.con()
-            .execute(
+        with self.session() as con:
+            generation, last = con.execute(
                 "SELECT (SELECT value FROM meta WHERE key = 'raw_generation'), "
                 "(SELECT coalesce(max(id), 0) FROM corrections)"
-            )
-            .fetchone()
-        )
+            ).fetchone()
         return (str(generation), int(last))
 
     def read_table(self, name: str) -> pd.DataFrame:
@@ -200,7 +179,7 @@ class Database:
         with self.transaction():
             self.write_reports(reports)
             ids = self.frame("_ids", reports[["report_id"]])
-            for table in _TAGGING:
+            for table in TAGGING:
                 self.sql(
                     f"DELETE FROM {table} WHERE model = ? AND report_id IN "
                     f"(SELECT report_id FROM {ids})",
@@ -213,7 +192,7 @@ class Database:
     def prune(self) -> None:
         """Drop cached tagging of reports that are no longer stored."""
         with self.transaction():
-            for table in _TAGGING:
+            for table in TAGGING:
                 self.sql(
                     f"DELETE FROM {table} WHERE report_id NOT IN (SELECT report_id FROM reports)"
                 )
@@ -261,9 +240,9 @@ class Database:
         """Replace the rows of ``reports`` (and older texts at the same paths)."""
         if reports.empty:
             return False
-        frame = self.frame("_reports", reports[list(_columns("reports"))])
+        frame = self.frame("_reports", reports[list(columns("reports"))])
         if only_changed:
-            cols = ", ".join(f'"{c}"' for c in _columns("reports"))
+            cols = ", ".join(f'"{c}"' for c in columns("reports"))
             changed = self.query(
                 f"SELECT report_id FROM (SELECT {cols} FROM {frame} "
                 f"EXCEPT SELECT {cols} FROM reports)"
@@ -271,7 +250,7 @@ class Database:
             if changed.empty:
                 return False
             reports = reports[reports.report_id.isin(changed.report_id)]
-            frame = self.frame("_reports", reports[list(_columns("reports"))])
+            frame = self.frame("_reports", reports[list(columns("reports"))])
         self.sql(
             f"DELETE FROM reports WHERE report_id IN (SELECT report_id FROM {frame}) "
             f"OR path IN (SELECT path FROM {frame})"
@@ -299,25 +278,45 @@ class Database:
     # -- the ledger ------------------------------------------------------------------
 
     def append(self, entry: dict, *, author: str | None, reason: str, when: Any = None) -> int:
-        """Append one ledger entry (``uuid``, ``kind``, ``payload``); return its id."""
+        """Append one ledger entry (``uuid``, ``kind``, ``payload``); return its id.
+
+        The entry reaches the journal (fsynced) before the transaction that holds it
+        commits; a rolled-back transaction journals nothing.
+        """
+        row = {
+            "uuid": entry["uuid"],
+            "time": pd.Timestamp(when if when is not None else _now()),
+            "author": author or _author(),
+            "reason": reason or "",
+            "kind": entry["kind"],
+            "payload": entry["payload"],
+        }
         with self.transaction():
             (entry_id,) = (
                 self.con().execute("SELECT coalesce(max(id), 0) + 1 FROM corrections").fetchone()
             )
-            self.sql(
-                "INSERT INTO corrections VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [
-                    entry_id,
-                    entry["uuid"],
-                    when if when is not None else _now(),
-                    author or _author(),
-                    reason or "",
-                    entry["kind"],
-                    json.dumps(entry["payload"], ensure_ascii=False),
-                ],
-            )
+            values = [entry_id, *(row[k] for k in ("uuid", "time", "author", "reason", "kind"))]
+            payload = json.dumps(row["payload"], ensure_ascii=False)
+            self.sql("INSERT INTO corrections VALUES (?, ?, ?, ?, ?, ?, ?)", [*values, payload])
+            self._pending.append({**row, "time": row["time"].isoformat()})
         self.unbacked = True
         return int(entry_id)
+
+    def sync_journal(self) -> int:
+        """Take the journal's entries the database lacks (a kill between the journal
+        write and the commit, or a rebuilt file); write the database's entries the journal
+        lacks (a store from before the journal). Returns the number of entries taken."""
+        journal = self.journal.read()
+        with self.transaction():
+            have = {e["uuid"]: e for e in self.ledger()}
+            missing = [e for e in journal if e.get("uuid") not in have]
+            for e in dict((e["uuid"], e) for e in missing).values():
+                when, reason = e.get("time"), e.get("reason") or ""
+                self.append(e, author=e.get("author"), reason=reason, when=when)
+            self._pending.clear()  # taken from the journal: already there
+            written = {e.get("uuid") for e in journal}
+            self._pending.extend(e for u, e in have.items() if u not in written)
+        return len(missing)
 
     def ledger(self) -> list[dict]:
         """Every ledger entry, oldest first, payloads decoded and times in ISO format."""
@@ -353,33 +352,36 @@ class Database:
 
     def load_tables(self, key: tuple) -> tuple[dict, dict, dict] | None:
         """``(tables, statuses, extra)`` saved for ``key``, or None if they are stale."""
-        if self.meta("tables_key") != json.dumps(list(key)):
-            return None
-        extra = json.loads(self.meta("replay") or "{}")
-        statuses = self.query("SELECT * FROM correction_status")
-        tables = {name: self.query(f"SELECT * FROM {name}", table=name) for name in RESOLVED}
+        with self.session():  # one snapshot
+            if self.meta("tables_key") != json.dumps(list(key)):
+                return None
+            extra = json.loads(self.meta("replay") or "{}")
+            statuses = self.query("SELECT * FROM correction_status")
+            tables = {name: self.query(f"SELECT * FROM {name}", table=name) for name in RESOLVED}
         return tables, {u: (s, d or "") for u, s, d in statuses.itertuples(index=False)}, extra
 
     # -- the file ----------------------------------------------------------------------
 
     def _connect(self) -> duckdb.DuckDBPyConnection:
-        if self.read_only and not self.path.exists():
-            raise StoreError(f"{self.path}: no store here; `workbench ingest` creates one")
-        if not self.read_only:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            return duckdb.connect(str(self.path), read_only=self.read_only)
-        except duckdb.Error as exc:
-            raise self._open_error(exc) from None
+        """Open the file, waiting while another process writes to it."""
+        deadline, pause = time.monotonic() + config.lock_timeout(), 0.02
+        while True:
+            try:
+                return duckdb.connect(str(self.path), read_only=self.read_only)
+            except duckdb.Error as exc:
+                if not _is_lock_error(exc) or time.monotonic() > deadline:
+                    raise self._open_error(exc) from None
+            time.sleep(pause)
+            pause = min(pause * 2, 0.25)
 
     def _open_error(self, exc: Exception) -> StoreError:
         msg = " ".join(str(exc).split())
-        if "Could not set lock" in msg or "Conflicting lock" in msg:
+        if _is_lock_error(exc):
             pid = re.search(r"PID (\d+)", msg)
-            who = f"PID {pid[1]}" if pid else "PID unknown"
+            who = f"PID {pid[1]}" if pid else "another process"
             return StoreError(
-                f"{self.path}: opened by another process ({who}); close the store there "
-                "(store.close(), or restart that notebook kernel) and try again"
+                f"{self.path}: busy: {who} has held it for over {config.lock_timeout():g} s; "
+                f"try again when it is done (or raise ${config.LOCK_TIMEOUT_ENV})"
             )
         if "different configuration" in msg:
             return StoreError(
@@ -387,11 +389,13 @@ class Database:
                 "read_only setting; close that Store first"
             )
         bak = self.backup_path
+        rebuild = f"`workbench store rebuild REPORTS --store {self.path}`"
         hint = (
-            f"restore the backup: mv {self.path} {self.path}.broken; rm -f {self.path}.wal; "
-            f"cp {bak} {self.path}"
+            f"{rebuild} rebuilds it with every correction (from {self.journal.path.name}), "
+            f"or restore the backup: mv {self.path} {self.path}.broken; "
+            f"rm -f {self.path}.wal; cp {bak} {self.path}"
             if bak.is_file()
-            else f"no backup ({bak.name}) exists: move the file away and re-ingest"
+            else f"no backup ({bak.name}) exists: {rebuild} rebuilds it"
         )
         return StoreError(f"{self.path}: not a readable workbench store ({msg[:160]}); {hint}")
 
@@ -441,11 +445,12 @@ class Database:
 
     def backup(self) -> None:
         """Refresh ``<store>.bak``: checkpoint, copy beside it, then rename over the old one."""
-        if self.read_only or self.depth or self._con is None:
+        if self.read_only or self.depth or self._lock is None:
             return
-        self.sql("CHECKPOINT")
         tmp = self.backup_path.with_name(self.backup_path.name + ".tmp")
-        shutil.copyfile(self.path, tmp)
+        with self.session():  # no other process writes while the copy is taken
+            self.sql("CHECKPOINT")
+            shutil.copyfile(self.path, tmp)
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, self.backup_path)
@@ -453,7 +458,8 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """One transaction; nested uses join the outer one."""
+        """One transaction; nested uses join the outer one. Ledger entries appended in it
+        are journaled just before it commits."""
         if self.depth:
             self.depth += 1
             try:
@@ -461,37 +467,44 @@ class Database:
             finally:
                 self.depth -= 1
             return
-        con = self.con()
-        con.execute("BEGIN TRANSACTION")
-        self.depth = 1
-        try:
-            yield
-        except BaseException:
+        with self.session() as con:
+            con.execute("BEGIN TRANSACTION")
+            self.depth = 1
+            try:
+                yield
+                self.journal.append(self._pending)
+            except BaseException:
+                self.depth = 0
+                self._pending.clear()
+                con.execute("ROLLBACK")
+                raise
             self.depth = 0
-            con.execute("ROLLBACK")
-            raise
-        self.depth = 0
-        con.execute("COMMIT")
+            self._pending.clear()
+            con.execute("COMMIT")
 
     def writable(self) -> None:
-        self.con()
+        if self._lock is None:
+            raise StoreError(f"{self.path}: the store is closed; open it again with Store.open()")
         if self.read_only:
             raise StoreError(
                 f"{self.path}: opened read-only; open it without read_only to change it"
             )
 
     def con(self) -> duckdb.DuckDBPyConnection:
+        """The connection of the current :meth:`session`."""
         if self._con is None:
-            raise StoreError(f"{self.path}: the store is closed; open it again with Store.open()")
+            raise StoreError(f"{self.path}: no open session (a bug: use `with db.session()`)")
         return self._con
 
     def sql(self, sql: str, params: list | None = None) -> None:
-        self.con().execute(sql, params or []).fetchall()
+        with self.session() as con:
+            con.execute(sql, params or []).fetchall()
 
     def query(
         self, sql: str, params: list | None = None, *, table: str | None = None
     ) -> pd.DataFrame:
-        df = self.con().execute(sql, params or []).df()
+        with self.session() as con:
+            df = con.execute(sql, params or []).df()
         for col, dtype in (schema.COLUMNS.get(table) or {}).items():
             if dtype == schema.LIST and col in df:  # DuckDB lists arrive as numpy arrays
                 df[col] = df[col].map(_as_list)
@@ -507,10 +520,11 @@ class Database:
         columns = [c for c in df.columns if c in types]
         if df.empty:
             return
-        frame = self.frame("_insert", df[columns])
-        cols = ", ".join(f'"{c}"' for c in columns)
-        select = ", ".join(f'CAST("{c}" AS {types[c]})' for c in columns)
-        self.sql(f"INSERT INTO {table} ({cols}) SELECT {select} FROM {frame}")
+        with self.session():
+            frame = self.frame("_insert", df[columns])
+            cols = ", ".join(f'"{c}"' for c in columns)
+            select = ", ".join(f'CAST("{c}" AS {types[c]})' for c in columns)
+            self.sql(f"INSERT INTO {table} ({cols}) SELECT {select} FROM {frame}")
 
     def _sync_columns(self) -> None:
         """Learn column types; add the columns ``schema.COLUMNS`` gained since the store was
@@ -531,9 +545,9 @@ class Database:
 
         self._types = types()
         missing = [
-            (table, col, _SQL[dtype])
-            for table in _MIRRORED
-            for col, dtype in _columns(table).items()
+            (table, col, SQL[dtype])
+            for table in MIRRORED
+            for col, dtype in columns(table).items()
             if col not in self._types.get(table, {})
         ]
         if missing and not self.read_only:
@@ -543,7 +557,8 @@ class Database:
             self._types = types()
 
     def meta(self, key: str) -> str | None:
-        found = self.con().execute("SELECT value FROM meta WHERE key = ?", [key]).fetchall()
+        with self.session() as con:
+            found = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchall()
         return found[0][0] if found else None
 
     def set_meta(self, key: str, value: str) -> None:
@@ -569,3 +584,8 @@ def _now() -> pd.Timestamp:
 
 def _author() -> str:
     return os.environ.get("WORKBENCH_AUTHOR") or os.environ.get("USER") or "analyst"
+
+
+def _is_lock_error(exc: Exception) -> bool:
+    msg = str(exc)
+    return "Could not set lock" in msg or "Conflicting lock" in msg
