@@ -78,12 +78,14 @@ TARGET_PREPOSITIONS = {"against", "on", "at", "upon", "into", "targeting", "with
 _SUBJECTS = ("nsubj", "nsubjpass", "csubj")
 
 
-def doc_events(doc: Doc, *, report_id: str, title_len: int = 0) -> list[dict[str, Any]]:
+def doc_events(
+    doc: Doc, *, report_id: str, title_len: int = 0, base: int = 0, first_sentence: int = 0
+) -> list[dict[str, Any]]:
     """Raw event rows (``schema.COLUMNS["events_raw"]``) for one processed ``Doc``.
 
     ``doc`` is laid out as for :func:`workbench.nlp.tagging.doc_mentions` (headline, blank
-    line, body); all offsets in the rows are into the body, and ``sentence_id`` counts
-    sentences the same way.
+    line, body, or a piece of a long body starting at ``base``); all offsets in the rows
+    are into the body, and ``sentence_id`` counts sentences the same way.
 
     Examples
     --------
@@ -93,7 +95,7 @@ def doc_events(doc: Doc, *, report_id: str, title_len: int = 0) -> list[dict[str
     ['Shelling/artillery/missile attack']
     """
     offset = title_len + 2 if title_len else 0
-    ctx = Context(doc, offset)
+    ctx = Context(doc, offset, base=base, first_sentence=first_sentence)
     sentences = [s for s in doc.sents if s.end_char > offset]
     ctx.report_armed = _perpetrator(doc, ctx)
     rows: list[dict[str, Any]] = []

@@ -47,9 +47,11 @@ class Event:
 class Context:
     """Mentions of one doc indexed by token, and what earlier sentences said."""
 
-    def __init__(self, doc: Doc, offset: int) -> None:
+    def __init__(self, doc: Doc, offset: int, *, base: int = 0, first_sentence: int = 0) -> None:
         self.doc = doc
-        self.offset = offset
+        self.offset = offset  # where the body starts in the doc (after the headline)
+        self.base = base  # where the doc's body starts in the report's (a long report's piece)
+        self.first_sentence = first_sentence  # body sentences in the pieces before
         self.lex: EventLexicon = load_event_lexicon()
         n = len(doc)
         self.actor_at: list[Span | None] = [None] * n

@@ -43,7 +43,8 @@ PLACE_PREPOSITIONS = {
 
 def event_rows(event: Event, sent: Span, sid: int, ctx: Context, *, report_id: str) -> list[dict]:
     """The raw rows of ``event``: one per actor and place (deaths on the first)."""
-    off = ctx.offset
+    off = ctx.offset - ctx.base  # doc offsets -> report body offsets
+    sid += ctx.first_sentence
     places = _places(event, sent, ctx)
     date = next((d for d in ctx.dates if d.start >= sent.start and d.end <= sent.end), None)
     deaths = fatalities(event, sent)

@@ -2,7 +2,12 @@
 
 This is the expensive, per-report step. Its output depends only on the report body,
 :data:`~workbench.nlp.pipeline.PIPELINE_VERSION` and the model, which is what lets the
-store cache it. Corpus-level resolution (actors, places, dates) is in ``extraction``.
+store cache it. Corpus-level resolution (actors, places, dates) is in ``workbench.resolve``.
+
+A long report is tagged in pieces of at most :data:`PIECE_CHARS` characters, cut at
+paragraph boundaries: spaCy refuses texts over ``nlp.max_length`` (a million characters)
+and needs about a gigabyte of temporary memory per hundred thousand. Offsets and sentence
+numbers are re-based to the whole body, so a long report reads like any other.
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ from workbench import schema
 
 #: Batch size for ``nlp.pipe``: large enough to amortise, small enough for steady progress.
 BATCH_SIZE = 32
+#: The longest text handed to spaCy at once (a longer body is tagged in pieces).
+PIECE_CHARS = 100_000
 
 
 def tag_reports(
@@ -78,14 +85,24 @@ def _tag(
     rows: list[dict[str, Any]] = []
     event_rows: list[dict[str, Any]] = []
     titles = reports.title.fillna("").astype(str).tolist()
-    texts = [f"{t}\n\n{b}" if t else b for t, b in zip(titles, reports.body, strict=True)]
+    pieces = []  # (report_id, title, base, text, last): one per report unless it is long
+    for rid, title, body in zip(reports.report_id, titles, reports.body, strict=True):
+        parts = split_text(body, PIECE_CHARS)
+        for i, (base, chunk) in enumerate(parts):
+            pieces.append((rid, title if i == 0 else "", base, chunk, i == len(parts) - 1))
+    texts = (f"{t}\n\n{chunk}" if t else chunk for _, t, _, chunk, _ in pieces)
     docs = nlp.pipe(texts, batch_size=BATCH_SIZE)
     bar = tqdm(total=len(reports), desc="tagging", unit="report", disable=not progress)
-    for report_id, title, doc in zip(reports.report_id, titles, docs, strict=True):
-        rows.extend(doc_mentions(doc, report_id=report_id, title_len=len(title)))
+    first = 0  # body sentences of this report in its pieces before this one
+    for (report_id, title, base, _, last), doc in zip(pieces, docs, strict=True):
+        where = {"report_id": report_id, "title_len": len(title), "base": base}
+        first = 0 if base == 0 else first
+        rows.extend(doc_mentions(doc, **where, first_sentence=first))
         if events:
-            event_rows.extend(doc_events(doc, report_id=report_id, title_len=len(title)))
-        bar.update()
+            event_rows.extend(doc_events(doc, **where, first_sentence=first))
+        offset = len(title) + 2 if title else 0
+        first += sum(1 for s in doc.sents if s.end_char > offset)
+        bar.update(int(last))
     bar.close()
     out = {"mentions": schema.conform(rows, "mentions")}
     if events:
@@ -93,12 +110,15 @@ def _tag(
     return out
 
 
-def doc_mentions(doc: Doc, *, report_id: str, title_len: int = 0) -> list[dict[str, Any]]:
+def doc_mentions(
+    doc: Doc, *, report_id: str, title_len: int = 0, base: int = 0, first_sentence: int = 0
+) -> list[dict[str, Any]]:
     """Rows of the mentions table for one processed ``Doc`` (its ``workbench`` spans).
 
     ``doc`` is the headline, a blank line, then the body (``title_len`` is the headline's
-    length; 0 when the doc is the body alone). Headline mentions get ``sentence_id`` -1
-    and offsets into the title; all others get offsets into the body.
+    length; 0 when the doc is the body alone), or a piece of a long body that starts at
+    ``base`` in the body, after ``first_sentence`` sentences. Headline mentions get
+    ``sentence_id`` -1 and offsets into the title; all others get offsets into the body.
     """
     offset = title_len + 2 if title_len else 0
     sentences = [s for s in doc.sents if s.end_char > offset]
@@ -112,9 +132,10 @@ def doc_mentions(doc: Doc, *, report_id: str, title_len: int = 0) -> list[dict[s
         else:
             sid = _sentence_index(starts, span.start)
             sent = sentences[sid]
-            sent_start = max(sent.start_char, offset) - offset
-            sent_end = max(sent.end_char, span.end_char) - offset  # never cut a mention
-            shift = offset
+            sent_start = max(sent.start_char, offset) - offset + base
+            sent_end = max(sent.end_char, span.end_char) - offset + base  # never cut a mention
+            shift = offset - base
+            sid += first_sentence
         rows.append(
             {
                 "report_id": report_id,
@@ -138,3 +159,28 @@ def _sentence_index(starts: list[int], token_i: int) -> int:
     import bisect
 
     return max(bisect.bisect_right(starts, token_i) - 1, 0)
+
+
+def split_text(text: str, limit: int) -> list[tuple[int, str]]:
+    r"""``text`` in pieces of at most ``limit`` characters, as ``(start, piece)``: cut at
+    the last paragraph break before the limit, else a line break, a sentence end, a space.
+
+    Examples
+    --------
+    >>> split_text("One.\n\nTwo two.\n\nThree.", 12)
+    [(0, 'One.\n\n'), (6, 'Two two.\n\n'), (16, 'Three.')]
+    >>> split_text("short", 12)
+    [(0, 'short')]
+    """
+    out, start = [], 0
+    while len(text) - start > limit:
+        window = text[start : start + limit]
+        cut = limit  # no break in sight: cut where it is
+        for sep in ("\n\n", "\n", ". ", " "):
+            if (at := window.rfind(sep)) > limit // 4:
+                cut = at + len(sep)
+                break
+        out.append((start, text[start : start + cut]))
+        start += cut
+    out.append((start, text[start:]))
+    return out
