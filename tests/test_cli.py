@@ -55,7 +55,8 @@ def test_render_passes_the_store_only_to_notebooks_that_take_it(tmp_path, monkey
         NOTEBOOKS_DIR / "03-actor-involvement.ipynb",
     )
     assert main(["render", str(nb01), str(nb03), "--store", "mine.duckdb"]) == 0
-    assert seen == {nb01.name: None, nb03.name: {"store_path": str(tmp_path / "mine.duckdb")}}
+    mine = {"store_path": str(tmp_path / "mine.duckdb"), "add_reports": None}
+    assert seen == {nb01.name: None, nb03.name: mine}  # 03 sets no demo_corrections
     assert "03-actor-involvement.html" in capsys.readouterr().out
 
 

@@ -131,3 +131,20 @@ def test_notebook_02_runs_twice_in_one_kernel_without_doubling_corrections(tmp_p
     assert sorted(k for k, _ in entries) == ["confirm_actor", "merge_actors"]
     assert len(set(entries)) == len(entries)
     assert set(ledger.status) == {"applied"}
+
+
+def test_rendering_a_store_adds_no_reports_and_no_demo_corrections(nlp, tmp_path):
+    # `workbench render --store S` gives 02 these parameters: an analyst's store is shown,
+    # never changed (no seed reports ingested, no walkthrough merge recorded).
+    from workbench.share.notebooks import inject_parameters
+
+    path = tmp_path / "analyst.duckdb"
+    with Store.open(path) as store:
+        store.ingest(SEEDS_DIR / "000_d02af4319f79bde9.txt", nlp=nlp, progress=False)
+        store.correct("confirm_actor", actor="sdf", reason="the analyst's own")
+        before = (len(store.table("reports")), store.corrections().uuid.tolist())
+    parameters = {"store_path": str(path), "add_reports": None, "demo_corrections": False}
+    nb = inject_parameters(nbformat.read(NB02, as_version=4), parameters)
+    _run(nb).execute()
+    with Store.open(path, read_only=True) as store:
+        assert (len(store.table("reports")), store.corrections().uuid.tolist()) == before

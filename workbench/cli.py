@@ -120,8 +120,12 @@ def _write_tables(tables: dict, folder: Path, *, fmt: str) -> Path:
 def _cmd_render(args: argparse.Namespace) -> int:
     from workbench.share.render import HTML_DIR, render_notebooks
 
-    # Absolute: each kernel starts in its notebook's folder, not here.
-    parameters = {"store_path": str(Path(args.store).resolve())} if args.store else None
+    # Absolute: each kernel starts in its notebook's folder, not here. Rendering a store
+    # adds no reports to it and no walkthrough corrections: it shows what the store holds.
+    parameters = None
+    if args.store:
+        store = str(Path(args.store).resolve())
+        parameters = {"store_path": store, "add_reports": None, "demo_corrections": False}
     pages = render_notebooks(
         args.notebooks or None, out_dir=args.out or HTML_DIR, parameters=parameters
     )
