@@ -160,7 +160,9 @@ def test_rebuild_from_a_damaged_file_and_wal_brings_every_correction_back(filled
         filled, corpus, progress=False, tagger=FakeTagger(), resolver=fake_resolver
     )
     assert counts["corrections"] == 4 and counts["tagged"] == 6
-    assert len(list(filled.parent.glob("store.duckdb.damaged-*"))) == 1  # kept, not deleted
+    damaged = {p.name for p in filled.parent.glob("store.duckdb.damaged-*")}
+    assert {n.split(".", 3)[-1] for n in damaged} >= {"wal", "bak"}  # kept, not deleted
+    assert len(damaged) == 3 and all(n.startswith(min(damaged)) for n in damaged)
     with Store.open(filled, resolver=fake_resolver) as store:
         after = store.corrections()
         cols = ["uuid", "kind", "author", "reason", "status"]
@@ -188,12 +190,18 @@ def test_a_fresh_start_is_refused_while_the_store_is_open_anywhere(filled):
 def test_fresh_starts_keep_every_previous_store(filled):
     with Store.open(filled, resolver=fake_resolver) as store:
         store.correct("confirm_actor", actor="a:gamma unit")
+    wal = filled.with_name(filled.name + ".wal")
     for _ in range(2):
+        wal.write_bytes(b"")  # a WAL moves with its file: "<copy>.wal" opens with "<copy>"
         with open_store(filled, fresh=True, resolver=fake_resolver) as store:
             assert store.table("reports").empty and store.corrections().empty
-    copies = sorted(filled.parent.glob("store.duckdb.previous-*"))
+    extra = (".wal", ".bak", ".jsonl", ".lock")
+    copies = sorted(
+        p for p in filled.parent.glob("store.duckdb.previous-*") if not p.name.endswith(extra)
+    )
     assert len(copies) == 2  # never overwritten
-    journals = sorted(filled.parent.glob("store.duckdb.journal.jsonl.previous-*"))
+    assert all(c.with_name(c.name + ".wal").exists() for c in copies)
+    journals = sorted(filled.parent.glob("store.duckdb.previous-*.journal.jsonl"))
     assert len(journals) == 1  # the second store had no corrections, so no journal
     with Store.open(copies[0], resolver=fake_resolver) as old:
         assert old.corrections().kind.tolist() == ["confirm_actor"]

@@ -21,7 +21,8 @@ def open_store(path: str | Path | None = None, *, fresh: bool = False, **options
     ``fresh=True`` start an empty one.
 
     A fresh start never deletes or overwrites anything: the file and its ``.wal``,
-    ``.bak`` and journal move aside under one timestamp (``<name>.previous-<time>``), and
+    ``.bak`` and journal move aside under one timestamp (``<name>.previous-<time>`` and
+    ``<name>.previous-<time>.wal`` ..., so each copy opens as a store of its own), and
     it is refused with one line while the store is open anywhere (another kernel, a
     command, or an unclosed ``Store`` in this process).
 
@@ -65,17 +66,18 @@ def rebuild_store(
 
 
 def _move_aside(path: Path, why: str, *, journal: bool = True) -> None:
-    """Move the store's files to ``<name>.<why>-<time>``; refused if the store is open."""
+    """Move the store's files to ``<name>.<why>-<time>[.wal|.bak|.journal.jsonl]``, never
+    over an earlier copy; refused if the store is open."""
     held = lock.exclusive(path)
     try:
         stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
         suffixes = ["", ".wal", ".bak"] + ([".journal.jsonl"] if journal else [])
-        n, tag = 1, f"{why}-{stamp}"
-        while any(path.with_name(f"{path.name}{s}.{tag}").exists() for s in suffixes):
-            n, tag = n + 1, f"{why}-{stamp}-{n + 1}"
+        n, copy = 1, f"{path.name}.{why}-{stamp}"
+        while any(path.with_name(copy + s).exists() for s in suffixes):
+            n, copy = n + 1, f"{path.name}.{why}-{stamp}-{n + 1}"
         for suffix in suffixes:
             old = path.with_name(path.name + suffix)
             if old.exists():
-                old.replace(path.with_name(f"{path.name}{suffix}.{tag}"))
+                old.replace(path.with_name(copy + suffix))
     finally:
         held.close()
