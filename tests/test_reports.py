@@ -218,3 +218,18 @@ def test_random_text_raises_only_report_error(tmp_path, suffix, text):
         assert str(path) in str(exc)
     else:
         assert (table.body == table.body.map(lambda b: b.strip())).all()
+
+
+def test_pipes_and_looping_links_in_a_folder_are_problems_not_silence(tmp_path):
+    import os
+
+    (tmp_path / "ok.txt").write_text(
+        "Market attack\n\nGunmen attacked a market in Gao on Monday.\n"
+    )
+    os.mkfifo(tmp_path / "pipe.txt")
+    (tmp_path / "loop.txt").symlink_to(tmp_path / "loop.txt")
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    reports, problems = read_reports(tmp_path)
+    assert [Path(p).name for p in reports.path] == ["ok.txt"]
+    assert sorted(Path(p).name for p in problems.path) == ["gone.txt", "loop.txt", "pipe.txt"]
+    assert problems.reason.str.startswith("not a regular file").all()

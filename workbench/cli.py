@@ -200,6 +200,11 @@ def _cmd_correct(args: argparse.Namespace) -> int:
                 fields = json.loads(args.json)
             except json.JSONDecodeError as exc:
                 raise WorkbenchError(f"--json: not JSON ({exc})") from None
+            if not isinstance(fields, dict):
+                raise WorkbenchError(
+                    "--json: give the fields as one JSON object, e.g. "
+                    '\'{"actor": "sdf", "canonical": "SDF"}\''
+                )
             entry = store.correct(args.kind, reason=args.reason, **fields)
             print(f"#{entry} {args.kind} recorded")
     return 0

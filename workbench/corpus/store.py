@@ -310,7 +310,9 @@ class Store:
         Undoing an ``undo`` re-applies what it undid.
         """
         db = self._writable()
-        target = db.entry_uuid(entry_id)
+        if isinstance(entry_id, bool) or not str(entry_id).strip().isdigit():
+            raise CorrectionError(f"undo: an entry id is a whole number, not {entry_id!r}")
+        target = db.entry_uuid(int(entry_id))
         if target is None:
             raise CorrectionError(f"no correction #{entry_id}; see store.corrections()")
         _, statuses = corrections.active_entries(db.ledger())
@@ -373,12 +375,20 @@ class Store:
             lines = path.read_text(encoding="utf-8").splitlines()
         except OSError as exc:
             raise CorrectionError(f"{path}: cannot read corrections: {exc.strerror}") from None
+        except UnicodeDecodeError as exc:
+            raise CorrectionError(
+                f"{path}: not UTF-8 text (byte {exc.start}); export it again"
+            ) from None
         entries = []
         for n, line in enumerate(lines, 1):
             if not line.strip():
                 continue
             try:
                 e = json.loads(line)
+                if not isinstance(e, dict) or not isinstance(e.get("payload"), dict):
+                    raise ValueError("one JSON object per line, with a payload object")
+                if e.get("time") is not None:
+                    pd.Timestamp(e["time"])  # raises ValueError for a time that is not one
                 e["payload"] = corrections.check(e["kind"], e["payload"])
                 uuid.UUID(e["uuid"])
             except (ValueError, KeyError, TypeError, CorrectionError) as exc:

@@ -148,7 +148,11 @@ def _list_files(paths: str | Path | Iterable[str | Path]) -> tuple[list[Path], l
         if path.is_dir():
             for child in sorted(path.rglob("*")):
                 rel = child.relative_to(path).parts
-                if any(part.startswith(".") for part in rel) or not child.is_file():
+                if any(part.startswith(".") for part in rel) or child.is_dir():
+                    continue
+                if not child.is_file():  # a pipe, socket or device; a broken or looping link
+                    reason = "not a regular file (a pipe, socket, device, or a broken link)"
+                    problems.append({"path": str(child), "reason": reason})
                     continue
                 if _FOLDER_DOCS.match(child.name):
                     continue

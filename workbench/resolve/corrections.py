@@ -13,6 +13,7 @@ ledger; everything here is plain data in, plain data out.
 from __future__ import annotations
 
 import copy
+import math
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
@@ -86,9 +87,14 @@ def check(kind: str, fields: Mapping[str, Any]) -> dict[str, Any]:
     for name in ("start", "end", "sentence_id", "geo_precision"):
         if name in payload and payload[name] is not None:
             payload[name] = _integer(kind, name, payload[name])
-    for name in ("latitude", "longitude"):
+    for name, bound in (("latitude", 90), ("longitude", 180)):
         if name in payload:
-            payload[name] = _number(kind, name, payload[name])
+            payload[name] = _number(kind, name, payload[name], bound)
+    for name in _TEXT_FIELDS:
+        if name in payload and payload[name] is not None:
+            payload[name] = _text(kind, name, payload[name])
+    if kind == "edit_event" and not isinstance(payload["changes"], Mapping):
+        raise CorrectionError("edit_event: changes must be a mapping of field to new value")
     _allowed(kind, "kind", payload.get("kind"), schema.MENTION_KINDS)
     _allowed(kind, "actor_type", payload.get("actor_type"), schema.ACTOR_TYPES)
     _allowed(kind, "action", payload.get("action"), schema.ACTIONS)
@@ -344,11 +350,26 @@ def _integer(kind: str, name: str, value: Any) -> int:
         raise CorrectionError(f"{kind}: {name} must be a whole number, not {value!r}") from None
 
 
-def _number(kind: str, name: str, value: Any) -> float:
+#: Payload fields that hold a name or a label: a non-blank string, stripped.
+_TEXT_FIELDS = ("canonical", "label", "name", "country", "text", "report_id")
+
+
+def _number(kind: str, name: str, value: Any, bound: float) -> float:
     try:
-        return float(value)
+        if isinstance(value, bool):
+            raise ValueError
+        number = float(value)
     except (TypeError, ValueError):
         raise CorrectionError(f"{kind}: {name} must be a number, not {value!r}") from None
+    if not math.isfinite(number) or abs(number) > bound:
+        raise CorrectionError(f"{kind}: {name} must be between -{bound} and {bound}, not {value!r}")
+    return number
+
+
+def _text(kind: str, name: str, value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise CorrectionError(f"{kind}: {name} must be a non-blank string, not {value!r}")
+    return value if name == "text" else value.strip()
 
 
 def _allowed(kind: str, name: str, value: Any, allowed: tuple[str, ...]) -> None:

@@ -80,6 +80,8 @@ class Database:
         self._types: dict[str, dict[str, str]] = {}
         self._con: duckdb.DuckDBPyConnection | None = None
         self._pending: list[dict] = []  # journal lines of the open transaction
+        if str(self.path) == ":memory:":
+            raise StoreError(":memory:: a store must be a file: it keeps the analyst's work")
         if read_only and not self.path.exists():
             raise StoreError(f"{self.path}: no store here; `workbench ingest` creates one")
         if not read_only:
