@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from workbench.config import SEEDS_DIR, STORE_ENV
+from workbench.config import SEEDS_DIR, STORE_ENV, USER_GAZETTEER_ENV
 
 SEED = SEEDS_DIR / "000_d02af4319f79bde9.txt"
 
@@ -15,15 +15,20 @@ SEED = SEEDS_DIR / "000_d02af4319f79bde9.txt"
 def throwaway_store(tmp_path_factory):
     """``$WORKBENCH_STORE`` at a file under the session's temp folder, so that no test (nor
     a kernel, browser or CLI subprocess it starts, which inherit it) writes an analyst's
-    store. Tests that need a store of their own pass a path or set the variable again."""
-    before = os.environ.get(STORE_ENV)
-    path = tmp_path_factory.mktemp("store") / "workbench.duckdb"
-    os.environ[STORE_ENV] = str(path)
+    store; and ``$WORKBENCH_USER_GAZETTEER`` at a file that does not exist, so that no
+    analyst's gazetteer changes what the tests tag. Tests that need a store or gazetteer
+    of their own pass a path or set the variable again."""
+    folder = tmp_path_factory.mktemp("store")
+    path = folder / "workbench.duckdb"
+    names = {STORE_ENV: str(path), USER_GAZETTEER_ENV: str(folder / "no-user-gazetteer.csv")}
+    before = {name: os.environ.get(name) for name in names}
+    os.environ.update(names)
     yield path
-    if before is None:
-        os.environ.pop(STORE_ENV, None)
-    else:
-        os.environ[STORE_ENV] = before
+    for name, value in before.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 @pytest.fixture(scope="session")

@@ -93,3 +93,52 @@ def test_an_imported_time_without_fractions_keeps_the_ledger_readable(store, tmp
 def test_an_in_memory_store_is_refused():
     with pytest.raises(StoreError, match="a store must be a file"):
         Store.open(":memory:")
+
+
+def _foreign_ledger(path) -> None:
+    """A ledger from another corpus: its report and actors are not in ``store``."""
+    entries = [
+        {"uuid": "00000000-0000-4000-8000-0000000000b1", "kind": "merge_actors",
+         "payload": {"actors": ["a:alpha front", "x:somebody else"], "into": "a:alpha front"}},
+        {"uuid": "00000000-0000-4000-8000-0000000000b2", "kind": "reject_mention",
+         "payload": {"report_id": "elsewhere-7", "start": 0, "end": 4, "text": "Gulu"}},
+        {"uuid": "00000000-0000-4000-8000-0000000000b3", "kind": "confirm_actor",
+         "payload": {"actor": "a:beta group"}},
+    ]  # fmt: skip
+    path.write_text("".join(json.dumps(e) + "\n" for e in entries))
+
+
+def test_a_ledger_from_another_corpus_lists_what_is_missing_and_imports_nothing(store, tmp_path):
+    foreign = tmp_path / "foreign.jsonl"
+    _foreign_ledger(foreign)
+    before = store.table("actors")
+    with pytest.raises(CorrectionError) as err:
+        store.import_corrections(foreign)
+    message = str(err.value)
+    assert "\n" not in message and message.startswith(str(foreign))
+    assert "1 reports (elsewhere-7)" in message and "1 actors (x:somebody else)" in message
+    assert "--force" in message and "a:beta group" not in message
+    assert store.corrections().empty
+    assert store.table("actors").equals(before)
+
+
+def test_force_imports_a_foreign_ledger_and_counts_what_it_names_that_is_missing(store, tmp_path):
+    foreign = tmp_path / "foreign.jsonl"
+    _foreign_ledger(foreign)
+    counts = store.import_corrections(foreign, force=True)
+    assert counts == {"read": 3, "added": 3, "present": 0, "unknown": 2}
+    status = store.corrections().set_index("kind").status
+    assert status["confirm_actor"] == "applied" and status["reject_mention"] == "stale"
+
+
+def test_cli_import_refuses_a_foreign_ledger_without_force(store, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr("workbench.resolve.tables.resolve", fake_resolver)  # the fake tags
+    foreign = tmp_path / "foreign.jsonl"
+    _foreign_ledger(foreign)
+    path = str(store.path)
+    store.close()
+    assert main(["correct", "import", str(foreign), "--store", path]) != 0
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "elsewhere-7" in err
+    assert main(["correct", "import", str(foreign), "--store", path, "--force"]) == 0
+    assert "3 corrections added (2 name what this corpus lacks)" in capsys.readouterr().out

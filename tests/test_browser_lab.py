@@ -1,10 +1,12 @@
-"""The actor-involvement notebook works in a real JupyterLab, driven by headless Chromium.
+"""The notebooks' panels work in a real JupyterLab, driven by headless Chromium.
 
-The test starts its own JupyterLab (loopback, a token, news and update checks off, a
-temporary root holding a copy of ``notebooks/03-actor-involvement.ipynb``), runs every
-cell, changes the explorer's actor selection and checks that the chart redraws, then
-clicks a bar and checks that the evidence pane shows the sentence behind it. Screenshots
-land in ``build/screenshots/lab-*.png``.
+The tests start their own JupyterLab (loopback, a token, news and update checks off, a
+temporary root holding copies of notebooks 02 and 03, a store of their own). In 03 they
+run every cell, change the explorer's actor selection and check that the chart redraws,
+then click a bar and check that the evidence pane shows the sentence behind it. In 02 they
+merge two actors in the tagging panel (through its confirmation), undo it, and relabel a
+mention, checking the panel and the store's ledger. Screenshots land in
+``build/screenshots/lab-*.png``.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 NOTEBOOK = PROJECT_DIR / "notebooks" / "03-actor-involvement.ipynb"
+TAGGING_NOTEBOOK = PROJECT_DIR / "notebooks" / "02-tagging-entities.ipynb"
 SCREENSHOTS = BUILD_DIR / "screenshots"
 TOKEN = "workbench-browser-test"
 #: Lab settings: no calling home (news, update checks), and every cell rendered (no windowing),
@@ -56,16 +59,23 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    """A running JupyterLab serving a temp folder with a copy of the notebook: its URL."""
+def lab_store(tmp_path_factory) -> Path:
+    """The store the lab's kernels use (``$WORKBENCH_STORE``), shared by both notebooks."""
+    return tmp_path_factory.mktemp("lab-store") / "lab.duckdb"
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory, lab_store):
+    """A running JupyterLab serving a temp folder with copies of the notebooks: its URL."""
     root = tmp_path_factory.mktemp("lab-root")
     settings = tmp_path_factory.mktemp("lab-settings")
-    shutil.copy(NOTEBOOK, root / NOTEBOOK.name)
+    for notebook in (NOTEBOOK, TAGGING_NOTEBOOK):
+        shutil.copy(notebook, root / notebook.name)
     (settings / "overrides.json").write_text(json.dumps(OVERRIDES), encoding="utf-8")
     port = _free_port()
     log = (tmp_path_factory.mktemp("lab-log") / "lab.log").open("w")
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(settings / "config"),
-           "JUPYTER_RUNTIME_DIR": str(settings / "runtime")}  # fmt: skip
+           "JUPYTER_RUNTIME_DIR": str(settings / "runtime"), "WORKBENCH_STORE": str(lab_store)}  # fmt: skip
     env.pop("PLOTLY_RENDERER", None)
     proc = subprocess.Popen(
         [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
@@ -175,13 +185,18 @@ def test_notebook_runs_filters_and_shows_evidence_in_lab(lab, page):
         raise
 
 
-def _drive(lab: str, page) -> None:
-    page.goto(f"{lab}/lab/tree/{NOTEBOOK.name}?reset&token={TOKEN}")
+def _run_all(lab: str, page, notebook: Path) -> None:
+    """Open ``notebook`` in the lab and start Run > Run All Cells."""
+    page.goto(f"{lab}/lab/tree/{notebook.name}?reset&token={TOKEN}")
     page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=120_000)
     page.locator(".jp-Notebook .jp-Cell").first.click()  # focus the notebook
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.locator("li[data-command='runmenu:run-all']").click()
     page.locator(".jp-InputPrompt", has_text="[1]:").wait_for(timeout=60_000)
+
+
+def _drive(lab: str, page) -> None:
+    _run_all(lab, page, NOTEBOOK)
     explorer = page.locator(".wb-explorer")
     explorer.wait_for(timeout=180_000)
     page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(timeout=180_000)
@@ -207,10 +222,14 @@ def _drive(lab: str, page) -> None:
         arg=[bars.element_handle(), before],
         timeout=30_000,
     )
-    labels = _ticks(bars)
     tables = _seed_tables()  # the model loads once, here
     actor_id = dict(zip(tables["actors"].canonical, tables["actors"].actor_id, strict=True))[name]
     expected_labels = _filtered_labels(tables, actor_id)
+    deadline = time.monotonic() + 30  # a redraw arrives as several messages: wait for the last
+    labels = _ticks(bars)
+    while {t for t in labels if t} != expected_labels and time.monotonic() < deadline:
+        time.sleep(0.25)
+        labels = _ticks(bars)
     assert labels != labels_before and {t for t in labels if t} == expected_labels, labels
     _shot(page, "explorer-filtered")
 
@@ -229,4 +248,98 @@ def _drive(lab: str, page) -> None:
     pane.scroll_into_view_if_needed()
     _shot(page, "evidence")
     _shot(page, "evidence-pane", pane)
+    assert page.outside_requests == []
+
+
+def _options(select) -> list[str]:
+    return [
+        t.replace("\xa0", " ")
+        for t in select.locator("option").evaluate_all("os => os.map(o => o.textContent)")
+    ]
+
+
+def _ledger(store_path: Path) -> list[tuple[str, bool]]:
+    """``(kind, undone)`` of each entry in the lab's store, read as another process would."""
+    from workbench.corpus import Store
+
+    with Store.open(store_path, read_only=True) as store:
+        ledger = store.corrections(status=False)
+    undone = set(ledger.payload[ledger.kind == "undo"].map(lambda p: p["entry"]))
+    return [(k, u in undone) for k, u in zip(ledger.kind, ledger.uuid, strict=True)]
+
+
+def test_tagging_panel_merges_undoes_and_relabels_in_lab(lab, lab_store, page):
+    try:
+        _drive_tagging(lab, lab_store, page)
+    except Exception:
+        _shot(page, "tagging-failure")
+        raise
+
+
+def _drive_tagging(lab: str, store_path: Path, page) -> None:
+    _run_all(lab, page, TAGGING_NOTEBOOK)
+    panel = page.locator(".wb-tagging")
+    panel.wait_for(timeout=180_000)
+    page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(timeout=180_000)
+    panel.scroll_into_view_if_needed()
+    _shot(page, "tagging")
+    body = panel.locator(".wb-body-mentions select")
+    message = panel.locator(".wb-tagging-message")
+    before = len(_ledger(store_path))
+
+    # Merge: nothing preset, a question naming both actors, then the merge.
+    sdf = next(o for o in _options(body) if o.startswith("SDF → Syrian Democratic Forces"))
+    body.select_option(label=sdf)
+    page.wait_for_function(
+        "el => el.textContent.includes('resolved to Syrian Democratic Forces')",
+        arg=panel.locator(".wb-mention-details").element_handle(),
+        timeout=30_000,
+    )
+    merge = panel.locator(".wb-merge-value select")
+    assert merge.evaluate("el => el.selectedIndex") == -1  # no preset target
+    target = next(o for o in _options(merge) if o.startswith("Islamic State ("))
+    merge.select_option(label=target)
+    panel.get_by_role("button", name="Merge into").click()
+    confirm = panel.locator(".wb-confirm")
+    confirm.wait_for(state="visible", timeout=30_000)
+    question = confirm.inner_text().replace("\xa0", " ")
+    assert "Syrian Democratic Forces" in question and "Islamic State" in question, question
+    _shot(page, "tagging-merge-question", panel)
+    assert len(_ledger(store_path)) == before  # asking writes nothing
+    confirm.get_by_role("button", name="Yes, merge").click()
+    page.wait_for_function(
+        "el => el.textContent.includes('merge_actors')",
+        arg=message.element_handle(),
+        timeout=60_000,
+    )
+    assert any(o.startswith("SDF → Islamic State") for o in _options(body)), _options(body)
+    assert merge.evaluate("el => el.selectedIndex") == -1  # reset: a second click cannot merge
+    assert _ledger(store_path)[-1] == ("merge_actors", False)
+    _shot(page, "tagging-merged", panel)
+
+    # Undo from the panel: the merge is undone in the store and on screen.
+    panel.get_by_role("button", name="Undo last").click()
+    page.wait_for_function(
+        "el => el.textContent.includes('Undid')", arg=message.element_handle(), timeout=60_000
+    )
+    assert any(o.startswith("SDF → Syrian Democratic Forces") for o in _options(body))
+    assert _ledger(store_path)[-2:] == [("merge_actors", True), ("undo", False)]
+
+    # Relabel one place mention as a person.
+    place = next(o for o in _options(body) if " · place  [" in o)
+    body.select_option(label=place)
+    panel.locator(".wb-relabel-value select").select_option(label="person")
+    panel.get_by_role("button", name="Relabel").click()
+    page.wait_for_function(
+        "el => el.textContent.includes('relabel')", arg=message.element_handle(), timeout=60_000
+    )
+    span = place.rsplit("  ", 1)[1]
+    relabelled = [o for o in _options(body) if o.endswith(span)]
+    assert relabelled and " · person" in relabelled[0], relabelled
+    assert _ledger(store_path)[-1] == ("relabel", False)
+    _shot(page, "tagging-relabelled", panel)
+    panel.get_by_role("button", name="Undo last").click()  # leave the store as it was
+    page.wait_for_function(
+        "el => el.textContent.includes('Undid')", arg=message.element_handle(), timeout=60_000
+    )
     assert page.outside_requests == []

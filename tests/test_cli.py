@@ -16,7 +16,7 @@ def test_read_prints_reports_and_names_bad_files(tmp_path, capsys):
     out, err = capsys.readouterr()
     rows = [json.loads(line) for line in out.splitlines()]
     assert [r["title"] for r in rows] == ["Headline"]
-    assert f"skipped {tmp_path / 'bad.txt'}: binary file, not text" in err
+    assert f"{tmp_path / 'bad.txt'}: binary file, not text" in err
     assert "1 reports read, 1 problems" in err
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pandas as pd
@@ -11,6 +12,7 @@ from workbench.read.reports import read_report
 from workbench.views.highlight import highlight_html, report_html
 
 HOSTILE = Path(__file__).parent / "fixtures" / "hostile" / "hostile_report.txt"
+HOSTILE_PAGE = HOSTILE.with_name("hostile_page.html")
 
 
 def test_hostile_report_text_is_escaped():
@@ -20,6 +22,38 @@ def test_hostile_report_text_is_escaped():
     assert "<script>" not in html and "onerror=" not in html.replace("onerror=&quot;", "")
     assert "&lt;script&gt;" in html
     assert "<img" not in html
+
+
+class _Elements(HTMLParser):
+    """Every element and attribute name in an HTML string, as a browser would parse it."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.tags: set[str] = set()
+        self.attrs: set[str] = set()
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.add(tag)
+        self.attrs.update(name for name, _ in attrs)
+
+
+def test_hostile_html_page_is_escaped_in_the_report_view():
+    report = read_report(HOSTILE_PAGE).iloc[0]
+    assert "<script>alert(5)</script>" in report.body  # the page shows a tag as text
+    start = report.body.index("Gao")
+    mentions = schema.conform(
+        [{"report_id": report.report_id, "sentence_id": 0, "start": start, "end": start + 3,
+          "text": "Gao", "kind": "place", "canonical": 'Gao"><script>alert(7)</script>'}],
+        "mentions",
+    )  # fmt: skip
+    html = report_html(report, mentions)
+    parsed = _Elements(html)
+    assert parsed.tags <= {"div", "h3", "b", "p", "mark", "span"}
+    assert not {a for a in parsed.attrs if a.startswith("on")}
+    assert "&lt;script&gt;alert(5)&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=&quot;alert(6)&quot;&gt;" in html
+    assert html.count("<mark") == 1
 
 
 def test_mentions_are_marked_with_type_and_canonical_name():

@@ -1,14 +1,11 @@
 """Panel wiring without a browser: controls redraw the FigureWidgets in place, clicks fill the
-evidence pane (escaped), and tagging buttons send the right corrections to the store."""
+evidence pane (escaped)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
-import pytest
 
-from workbench import schema
-from workbench.errors import CorrectionError, WorkbenchError
 from workbench.views import panels
 
 
@@ -125,109 +122,3 @@ def test_evidence_html_names_each_report_once(tiny_tables):
     out = panels.evidence_html(evidence(tiny_tables, actor="is"), heading="IS")
     assert out.count("SDF takes Dashisha") == 1 and "4 sentences" in out
     assert "No sentence" in panels.evidence_html(evidence(tiny_tables, actor="nobody"))
-
-
-# -- tagging ------------------------------------------------------------------------------
-
-
-MENTION = {"report_id": "r1", "start": 14, "end": 17, "text": "SDF", "entity_id": "sdf"}
-
-
-@pytest.mark.parametrize(
-    ("action", "value", "expected"),
-    [
-        ("Reject", None, ("reject_mention", {"report_id": "r1", "start": 14, "end": 17,
-                                              "text": "SDF"})),
-        ("Relabel", "place", ("relabel", {"report_id": "r1", "start": 14, "end": 17,
-                                          "text": "SDF", "kind": "place", "label": "PLACE"})),
-        ("Set type", "state_force", ("set_actor_type", {"actor": "sdf",
-                                                        "actor_type": "state_force"})),
-        ("Merge into", "is", ("merge_actors", {"actors": ["sdf", "is"], "into": "is"})),
-        ("Confirm", None, ("confirm_actor", {"actor": "sdf"})),
-    ],
-)  # fmt: skip
-def test_correction_for_each_button(action, value, expected):
-    assert panels.correction_for(action, MENTION, value=value) == expected
-
-
-def test_correction_for_says_what_is_missing():
-    with pytest.raises(WorkbenchError, match="choose a value"):
-        panels.correction_for("Set type", MENTION)
-    with pytest.raises(WorkbenchError, match="not resolved"):
-        panels.correction_for("Confirm", {**MENTION, "entity_id": None})
-
-
-class FakeStore:
-    """Records corrections; the tables lose a rejected mention, as the real store's would."""
-
-    def __init__(self, tables: dict) -> None:
-        self._tables, self.calls, self.undone = tables, [], []
-
-    def tables(self) -> dict:
-        return self._tables
-
-    def correct(self, kind: str, **fields) -> int:
-        if fields.get("actor") == "ghost":
-            raise CorrectionError(f"{kind}: no actor 'ghost'")
-        self.calls.append((kind, fields))
-        if kind == "reject_mention":
-            m = self._tables["mentions"]
-            self._tables = {**self._tables, "mentions": m[m.start != fields["start"]]}
-        return len(self.calls)
-
-    def undo(self, entry_id: int) -> int:
-        self.undone.append(entry_id)
-        return 100 + entry_id
-
-
-def test_tagging_panel_sends_corrections_and_undoes_them(tiny_tables):
-    store = FakeStore(tiny_tables)
-    panel = panels.tagging_panel(store, report_id="r2")
-    assert "&lt;script&gt;" in panel.view.value and "<script>" not in panel.view.value
-    labels = [label for label, _ in panel.mention_picker.options]
-    assert labels[0] == "Syrian Arab Army · actor · state force  [4:20]"
-    panel.mention_picker.value = panel.mention_picker.options[0][1]
-    panel.values["Set type"].value = "identity_militia"
-    panel.buttons["Set type"].click()
-    assert store.calls[-1] == ("set_actor_type", {"actor": "saa", "actor_type": "identity_militia"})
-    panel.mention_picker.value = ("r2", 40, 43, "SDF")
-    panel.buttons["Reject"].click()
-    assert store.calls[-1][0] == "reject_mention"
-    assert ("r2", 40, 43, "SDF") not in [v for _, v in panel.mention_picker.options]
-    assert "Saved #2" in panel.message.value
-    panel.undo_button.click()
-    assert store.undone == [2] and "Undid #2" in panel.message.value
-
-
-def test_tagging_panel_shows_store_errors(tiny_tables):
-    tables = dict(tiny_tables)
-    m = tables["mentions"].copy()
-    m.loc[m.entity_id == "saa", "entity_id"] = "ghost"
-    tables["mentions"] = m
-    panel = panels.tagging_panel(FakeStore(tables), report_id="r2")
-    panel.mention_picker.value = panel.mention_picker.options[0][1]
-    assert panel.apply("Confirm") is None
-    assert "no actor" in panel.message.value and "#b00020" in panel.message.value
-
-
-def test_tagging_panel_with_the_real_store(tiny_tables, tmp_path):
-    from workbench.corpus import Store
-
-    def tagger(reports, *, nlp=None, progress=False):
-        m = tiny_tables["mentions"]
-        return {"mentions": m[m.report_id.isin(reports.report_id)]}
-
-    def resolver(reports, mentions, *, events_raw=None):
-        return {**tiny_tables, "reports": reports, "mentions": schema.conform(mentions, "mentions")}
-
-    with Store.open(tmp_path / "s.duckdb", tagger=tagger, resolver=resolver) as store:
-        store.ingest(tiny_tables["reports"], progress=False)
-        panel = panels.tagging_panel(store, report_id="r1")
-        panel.mention_picker.value = ("r1", 14, 17, "SDF")
-        panel.values["Set type"].value = "state_force"
-        entry = panel.apply("Set type")
-        assert entry is not None, panel.message.value
-        actors = store.tables()["actors"].set_index("actor_id")
-        assert actors.actor_type["sdf"] == "state_force"
-        panel.undo()
-        assert store.tables()["actors"].set_index("actor_id").actor_type["sdf"] == "rebel_group"

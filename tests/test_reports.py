@@ -11,8 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from workbench import schema
+from workbench.config import SEEDS_DIR
 from workbench.errors import ReportError
-from workbench.read.reports import read_report, read_reports
+from workbench.read.reports import FOLDER_DOC_REASON, read_report, read_reports
 from workbench.read.structure import parse_structure
 
 from .conftest import SEED
@@ -150,7 +151,8 @@ def test_bad_files_are_named_and_good_ones_still_read(tmp_path):
     assert reasons["broken.jsonl"].startswith("malformed JSON line")
     assert "ok one" in " ".join(reports.body)  # the good line of the jsonl survives
     assert reasons["ragged.csv"].startswith("malformed CSV row")
-    assert reasons["frontmatter.txt"].startswith("malformed front matter")
+    assert reasons["frontmatter.txt"].startswith("malformed front matter ignored")
+    assert "frontmatter.txt" in set(reports.path.map(lambda p: Path(p).name))  # read without it
     assert reasons["nobody.html"] == "no readable article text in HTML"
     assert reasons["image.png"].startswith("unsupported file type .png")
     for reason in problems.reason:
@@ -233,3 +235,160 @@ def test_pipes_and_looping_links_in_a_folder_are_problems_not_silence(tmp_path):
     assert [Path(p).name for p in reports.path] == ["ok.txt"]
     assert sorted(Path(p).name for p in problems.path) == ["gone.txt", "loop.txt", "pipe.txt"]
     assert problems.reason.str.startswith("not a regular file").all()
+
+
+# -- folder documents: skipped by content, never by name alone, and always listed -----------
+
+FOLDER_DOCS = {
+    "README.md": "# March desk corpus\n\nReports for the Aleppo desk.\n\n## Sources\n\n"
+    "- [OCHA Syria](https://www.unocha.org/syria)\n- [ACLED](https://acleddata.com)\n"
+    "- [Reliefweb](https://reliefweb.int/country/syr)\n",
+    "sources-list.txt": "https://www.unocha.org/syria\nhttps://acleddata.com/data\n"
+    "https://reliefweb.int/country/syr\nhttps://www.hrw.org/middle-east/n-africa/syria\n",
+    "LICENSE": "MIT License\n\nCopyright (c) 2024 The March Desk\n\nPermission is hereby "
+    "granted, free of charge, to any person obtaining a copy of this software and associated "
+    'documentation files (the "Software"), to deal in the Software without restriction.\n',
+    "CHANGELOG.md": "# Changelog\n\n## [Unreleased]\n\nThe corpus gained the reports filed "
+    "from Aleppo in March, and lost two that turned out to be duplicates of each other.\n\n"
+    "## 1.2.0\n\nFirst shared version of the desk's corpus, with every report checked twice.\n",
+}
+NOTES_REPORT = (
+    "Shelling in eastern Aleppo\n\nALEPPO (Field Report) - Artillery shells struck two "
+    "districts of eastern Aleppo on Tuesday, killing three civilians, residents said.\n\n"
+    "A local council member said the shelling came from positions south of the city.\n"
+)
+
+
+@pytest.mark.parametrize("name", sorted(FOLDER_DOCS))
+def test_folder_documents_are_skipped_and_listed_with_the_reason(tmp_path, name):
+    (tmp_path / name).write_text(FOLDER_DOCS[name])
+    (tmp_path / "r1.txt").write_text(NOTES_REPORT)
+    reports, problems = read_reports(tmp_path)
+    assert [Path(p).name for p in reports.path] == ["r1.txt"]
+    assert problems.to_dict("records") == [
+        {"path": str(tmp_path / name), "reason": FOLDER_DOC_REASON}
+    ]
+    assert FOLDER_DOC_REASON.startswith("looks like a folder document")
+
+
+def test_report_named_like_a_folder_document_is_read(tmp_path):
+    (tmp_path / "notes-aleppo.txt").write_text(NOTES_REPORT)
+    (tmp_path / "notes-2024-03-aleppo.txt").write_text(NOTES_REPORT.replace("Tuesday", "Monday"))
+    reports, problems = read_reports(tmp_path)
+    assert problems.empty, problems.to_dict("records")
+    assert sorted(Path(p).name for p in reports.path) == [
+        "notes-2024-03-aleppo.txt",
+        "notes-aleppo.txt",
+    ]
+    assert set(reports.dateline_place) == {"ALEPPO"}
+
+
+def test_prose_readme_that_is_not_reporting_is_skipped(tmp_path):
+    (tmp_path / "README.txt").write_text(
+        "This folder holds the reports our desk filed in March. Each file is one report, "
+        "named by its number and a few words about the event, and the numbers follow the "
+        "order in which the reports came in.\n"
+    )
+    reports, problems = read_reports(tmp_path)
+    assert reports.empty
+    assert problems.reason.tolist() == [FOLDER_DOC_REASON]
+
+
+def test_a_folder_document_passed_by_itself_is_read(tmp_path):
+    path = tmp_path / "README.md"
+    path.write_text(FOLDER_DOCS["README.md"])
+    reports, problems = read_reports(path)
+    assert problems.empty and reports.title.tolist() == ["March desk corpus"]
+
+
+def test_seed_sources_file_is_skipped_as_a_folder_document():
+    reports, problems = read_reports(SEEDS_DIR)
+    assert problems.to_dict("records") == [
+        {"path": str(SEEDS_DIR / "SOURCES.md"), "reason": FOLDER_DOC_REASON}
+    ]
+    assert not reports.path.str.endswith("SOURCES.md").any()
+    assert len(reports) == 23
+
+
+# -- hostile input ----------------------------------------------------------------------
+
+BOM_REPORT = "Clashes near Kabul\n\nKABUL (Wire Desk) - Gunmen attacked a checkpoint, police said."
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16"])
+def test_byte_order_mark_is_not_in_the_text_and_offsets_hold(tmp_path, encoding):
+    plain, marked = tmp_path / "plain.txt", tmp_path / "marked.txt"
+    plain.write_text(BOM_REPORT, encoding="utf-8")
+    marked.write_text(BOM_REPORT.replace("\n", "\r\n"), encoding=encoding)
+    assert marked.read_bytes()[:2] in (b"\xef\xbb", b"\xff\xfe", b"\xfe\xff")
+    row = read_report(marked).iloc[0]
+    assert row.title == "Clashes near Kabul"
+    assert "\ufeff" not in row.title + row.body
+    assert row.body[: row.dateline_end] == "KABUL (Wire Desk) - "
+    assert row.body[row.dateline_end :].startswith("Gunmen")
+    assert row.report_id == read_report(plain).report_id[0]  # the same text, the same id
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("a.md", "---\ntitle: Front\nsource: Wire Desk\n---\n# Clashes\n\nGunmen attacked.\n"),
+        ("b.csv", "title,body,source\nClashes,Gunmen attacked.,Wire Desk\n"),
+        ("c.jsonl", '{"title": "Clashes", "body": "Gunmen attacked.", "source": "Wire Desk"}\n'),
+    ],
+)
+def test_byte_order_mark_does_not_hide_front_matter_or_the_first_field(tmp_path, name, data):
+    path = tmp_path / name
+    path.write_bytes(b"\xef\xbb\xbf" + data.encode())
+    row = read_report(path).iloc[0]
+    assert (row.title, row.body, row.source_outlet) == ("Clashes", "Gunmen attacked.", "Wire Desk")
+
+
+def test_jsonl_joined_from_files_with_byte_order_marks(tmp_path):
+    path = tmp_path / "joined.jsonl"
+    line = '\ufeff{"title": "T%d", "body": "Gunmen attacked post %d."}\n'
+    path.write_text(line % (1, 1) + line % (2, 2), encoding="utf-8")
+    reports, problems = read_reports(path)
+    assert problems.empty, problems.to_dict("records")
+    assert reports.title.tolist() == ["T1", "T2"]
+
+
+BROKEN_FRONT_MATTER = {
+    "unclosed.md": "---\ntitle: [unclosed\ndate: 2021-03-24\nGunmen storm Palma\n\n"
+    "PALMA (Wire Desk) - Gunmen attacked the town.\n",
+    "bad-yaml.txt": "---\ntitle: [unclosed\n---\nGunmen storm Palma\n\n"
+    "PALMA (Wire Desk) - Gunmen attacked the town.\n",
+    "bad-date.md": "---\ndate: 2021-13-45\n---\nGunmen storm Palma\n\n"
+    "PALMA (Wire Desk) - Gunmen attacked the town.\n",
+    "a-list.txt": "---\n- one\n- two\n---\nGunmen storm Palma\n\n"
+    "PALMA (Wire Desk) - Gunmen attacked the town.\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN_FRONT_MATTER))
+def test_broken_front_matter_is_ignored_with_a_problem_row(tmp_path, name):
+    path = tmp_path / name
+    path.write_text(BROKEN_FRONT_MATTER[name])
+    reports, problems = read_reports(tmp_path)
+    row = reports.iloc[0]
+    assert (row.path, row.title) == (str(path), "Gunmen storm Palma")
+    assert row.body == "PALMA (Wire Desk) - Gunmen attacked the town."
+    assert pd.isna(row.published)  # the broken front matter's date is not used
+    (problem,) = problems.to_dict("records")
+    assert problem["path"] == str(path)
+    assert problem["reason"].startswith("malformed front matter ignored (")
+    assert problem["reason"].endswith("); the rest was read as the report")
+    assert "\n" not in problem["reason"]
+
+
+HOSTILE_PAGE = Path(__file__).parent / "fixtures" / "hostile" / "hostile_page.html"
+
+
+def test_html_script_style_and_handlers_are_not_in_the_text():
+    row = read_report(HOSTILE_PAGE).iloc[0]
+    text = f"{row.title}\n{row.body}"
+    for leak in ("LEAK", "alert(1)", "alert(2)", "alert(3)", "alert(4)", "color", "onclick"):
+        assert leak not in text, leak
+    assert row.title == "Mortar fire hits Gao market"
+    assert row.body.startswith("GAO (Field Report) - Mortar rounds struck")
+    assert "read <script>alert(5)</script> and" in row.body  # what the page shows stays text

@@ -339,8 +339,10 @@ def test_export_import_round_trip_is_idempotent(filled, corpus, tmp_path):
         tmp_path / "other.duckdb", tagger=FakeTagger(), resolver=fake_resolver
     ) as other:
         other.ingest(corpus, progress=False)
-        assert other.import_corrections(exported) == {"read": 3, "added": 3, "present": 0}
-        assert other.import_corrections(exported) == {"read": 3, "added": 0, "present": 3}
+        counts = other.import_corrections(exported)
+        assert counts == {"read": 3, "added": 3, "present": 0, "unknown": 0}
+        counts = other.import_corrections(exported)
+        assert counts == {"read": 3, "added": 0, "present": 3, "unknown": 0}
         assert other.corrections().uuid.tolist() == filled.corrections().uuid.tolist()
         pd.testing.assert_frame_equal(other.table("actors"), filled.table("actors"))
     bad = tmp_path / "bad.jsonl"
@@ -489,8 +491,10 @@ def test_a_version_1_store_gains_cached_events_and_keeps_its_corrections(path, c
     with Store.open(path, tagger=FakeTagger(), resolver=fake_resolver) as store:
         store.ingest(corpus, progress=False)
         store.correct("rename_actor", actor="Alpha Front", canonical="Alpha Brigade")
-    with duckdb.connect(str(path)) as con:  # what version 1 wrote: no events_raw
+    with duckdb.connect(str(path)) as con:  # what version 1 wrote: no events_raw, no lexicons
         con.execute("DROP TABLE events_raw")
+        con.execute("DROP TABLE lexicons")
+        con.execute("ALTER TABLE tagged DROP COLUMN lexicon")
         con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
         con.execute("UPDATE tagged SET pipeline_version = '1'")
     tagger = FakeTagger()

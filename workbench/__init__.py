@@ -48,7 +48,7 @@ _LAZY = {
     "scorer_records": "workbench.resolve.scorer",
     "show_report": "workbench.views.highlight",
     "tag_reports": "workbench.nlp.tagging",
-    "tagging_panel": "workbench.views.panels",
+    "tagging_panel": "workbench.views.tagging",
 }
 
 

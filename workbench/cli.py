@@ -39,7 +39,7 @@ def _cmd_read(args: argparse.Namespace) -> int:
 
 def _print_problems(problems) -> None:
     for row in problems.itertuples():
-        print(f"skipped {row.path}: {row.reason}", file=sys.stderr)
+        print(f"{row.path}: {row.reason}", file=sys.stderr)
 
 
 def _wide_display():
@@ -193,8 +193,13 @@ def _cmd_correct(args: argparse.Namespace) -> int:
         elif args.action == "export":
             print(f"{store.export_corrections(args.file)} corrections written to {args.file}")
         elif args.action == "import":
-            counts = store.import_corrections(args.file)
-            print(f"{counts['added']} corrections added, {counts['present']} already present")
+            counts = store.import_corrections(args.file, force=args.force)
+            stale = (
+                f" ({counts['unknown']} name what this corpus lacks)" if counts["unknown"] else ""
+            )
+            print(
+                f"{counts['added']} corrections added{stale}, {counts['present']} already present"
+            )
         else:
             try:
                 fields = json.loads(args.json)
@@ -302,6 +307,11 @@ def _parser() -> argparse.ArgumentParser:
         a = actions.add_parser(action, help=f"{what} a JSON-lines file")
         a.add_argument("file")
         a.add_argument("--store", help=store_help)
+    a.add_argument(
+        "--force",
+        action="store_true",
+        help="import even entries naming reports or actors this corpus lacks",
+    )
     a = actions.add_parser("add", help="record one correction, e.g. add rename_actor --json ...")
     a.add_argument("kind", help="reject_mention, add_mention, relabel, merge_actors, ...")
     a.add_argument("--json", required=True, help='its fields, e.g. \'{"actor": "sdf", ...}\'')

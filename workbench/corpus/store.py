@@ -14,7 +14,6 @@ knows nothing of reading, tagging or resolving.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import time
 import uuid
@@ -26,10 +25,13 @@ from typing import Any
 import pandas as pd
 
 from workbench import config, schema
+from workbench.corpus import ledger as ledger_file
 from workbench.corpus import outputs
 from workbench.errors import CorrectionError, StoreError
+from workbench.lexicon import gazetteer
 from workbench.resolve import corrections
 from workbench.resolve.scorer import score_records
+from workbench.store import lexicons
 from workbench.store.database import RESOLVED, Database
 
 #: Reports tagged per transaction: a killed ingest keeps all finished batches.
@@ -168,7 +170,7 @@ class Store:
         version, model = str(PIPELINE_VERSION), config.model_name(model)
         reports = reports.assign(content_hash=[_content_hash(r) for r in reports.itertuples()])
         stored = db.stored_reports()
-        cached = db.cached(version, model)
+        cached = self._carry_over(db.cached(version, model), reports, version, model)
         is_stored = reports.report_id.isin(stored.report_id)
         done = set(zip(cached.report_id, cached.content_hash, strict=True))
         is_cached = pd.Series(
@@ -197,17 +199,40 @@ class Store:
             db.backup()
         return counts
 
+    def _carry_over(
+        self, cached: pd.DataFrame, reports: pd.DataFrame, version: str, model: str
+    ) -> pd.DataFrame:
+        """The cached tagging still valid under today's gazetteers: rows of this lexicon,
+        and rows of an earlier one whose report names no actor whose entry changed since
+        (re-keyed, not re-tagged). Rows of an unknown earlier lexicon are all re-tagged."""
+        lexicon, base = gazetteer.fingerprint(), gazetteer.base_fingerprint()
+        old = cached[cached.lexicon != lexicon]
+        if old.empty:
+            return cached
+        terms = gazetteer.actor_terms()
+        lexicons.save(self._db, lexicon, base, terms)
+        text = {r.report_id: f"{r.title or ''}\n{r.body}" for r in reports.itertuples()}
+        keep: list[str] = []
+        for previous, rows in old.groupby("lexicon"):
+            recorded = lexicons.load(self._db, previous)
+            if recorded is not None and recorded[0] == base:
+                here = {r: text[r] for r in rows.report_id if r in text}
+                keep += gazetteer.unaffected(here, recorded[1], terms)
+        lexicons.rekey(self._db, keep, version=version, model=model, lexicon=lexicon)
+        return cached[(cached.lexicon == lexicon) | cached.report_id.isin(keep)]
+
     def _tag(self, todo: pd.DataFrame, *, nlp: Any, model: str, version: str, progress: bool):
         from tqdm.auto import tqdm
 
+        lexicon = gazetteer.fingerprint()
+        lexicons.save(self._db, lexicon, gazetteer.base_fingerprint(), gazetteer.actor_terms())
         tagger = self._tagger
         if tagger is None:
+            from workbench.nlp.pipeline import load_pipeline, refresh_actors
             from workbench.nlp.tagging import tag as tagger
 
-            if nlp is None:  # loaded only now that there is work to do
-                from workbench.nlp.pipeline import load_pipeline
-
-                nlp = load_pipeline(model)
+            # loaded only now that there is work to do; a kept one matches today's gazetteers
+            nlp = load_pipeline(model) if nlp is None else refresh_actors(nlp)
         bar = tqdm(total=len(todo), desc="tagging", unit="report", disable=not progress)
         try:
             for start in range(0, len(todo), INGEST_BATCH):
@@ -218,7 +243,9 @@ class Store:
                     schema.conform(found.get(name, []), name).merge(hashes, on="report_id")
                     for name in ("mentions", "events_raw")
                 )
-                self._db.write_tagged(chunk, mentions, events, version=version, model=model)
+                self._db.write_tagged(
+                    chunk, mentions, events, version=version, model=model, lexicon=lexicon
+                )
                 bar.update(len(chunk))
         finally:
             bar.close()
@@ -358,52 +385,40 @@ class Store:
 
     def export_corrections(self, path: str | Path) -> int:
         """Write the ledger to ``path`` as JSON lines; return the number of entries."""
-        keys = ("uuid", "time", "author", "reason", "kind", "payload")
-        lines = [json.dumps({k: e[k] for k in keys}, ensure_ascii=False) for e in self._db.ledger()]
-        outputs.write_atomic(Path(path), "".join(line + "\n" for line in lines))
-        return len(lines)
+        ledger = self._db.ledger()
+        outputs.write_atomic(Path(path), ledger_file.export_lines(ledger))
+        return len(ledger)
 
-    def import_corrections(self, path: str | Path) -> dict[str, int]:
+    def import_corrections(self, path: str | Path, *, force: bool = False) -> dict[str, int]:
         """Append the entries of a JSON-lines export that this ledger lacks (by uuid).
 
         Importing the same file twice adds nothing. All lines are checked first; one
-        bad line imports nothing. Returns counts ``read``, ``added``, ``present``.
+        bad line imports nothing. So does a file naming reports, actors or places this
+        corpus lacks (another corpus's ledger), unless ``force``. Returns counts
+        ``read``, ``added``, ``present`` and ``unknown`` (entries naming a missing target).
         """
         db = self._writable()
-        path = Path(path)
-        try:
-            lines = path.read_text(encoding="utf-8").splitlines()
-        except OSError as exc:
-            raise CorrectionError(f"{path}: cannot read corrections: {exc.strerror}") from None
-        except UnicodeDecodeError as exc:
-            raise CorrectionError(
-                f"{path}: not UTF-8 text (byte {exc.start}); export it again"
-            ) from None
-        entries = []
-        for n, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
-            try:
-                e = json.loads(line)
-                if not isinstance(e, dict) or not isinstance(e.get("payload"), dict):
-                    raise ValueError("one JSON object per line, with a payload object")
-                if e.get("time") is not None:
-                    pd.Timestamp(e["time"])  # raises ValueError for a time that is not one
-                e["payload"] = corrections.check(e["kind"], e["payload"])
-                uuid.UUID(e["uuid"])
-            except (ValueError, KeyError, TypeError, CorrectionError) as exc:
-                raise CorrectionError(f"{path}:{n}: not a correction entry ({exc})") from None
-            entries.append(e)
+        entries = ledger_file.read_entries(path)
         present = {e["uuid"] for e in db.ledger()}
-        added = 0
+        new = list({e["uuid"]: e for e in entries if e["uuid"] not in present}.values())
+        unknown = ledger_file.unknown(new, self._known()) if new else {}
+        if unknown and not force:
+            raise CorrectionError(ledger_file.describe_unknown(path, unknown))
+        missing = {i for ids in unknown.values() for i in ids}
+        n_unknown = sum(
+            bool(missing & {i for ids in ledger_file.references([e]).values() for i in ids})
+            for e in new
+        )
         with self.batch():
-            for e in entries:
-                if e["uuid"] not in present:
-                    when = pd.Timestamp(e["time"]) if e.get("time") else None
-                    db.append(e, author=e.get("author"), reason=e.get("reason") or "", when=when)
-                    present.add(e["uuid"])
-                    added += 1
-        return {"read": len(entries), "added": added, "present": len(entries) - added}
+            for e in new:
+                when = pd.Timestamp(e["time"]) if e.get("time") else None
+                db.append(e, author=e.get("author"), reason=e.get("reason") or "", when=when)
+        return {
+            "read": len(entries),
+            "added": len(new),
+            "present": len(entries) - len(new),
+            "unknown": n_unknown,
+        }
 
     # -- outputs built on the corrections --------------------------------------------
 
@@ -485,6 +500,14 @@ class Store:
         out = resolver(reports, mentions, events_raw=events_raw)
         return {name: schema.conform(out.get(name, []), name) for name in RESOLVED}
 
+    def _known(self) -> dict[str, pd.DataFrame]:
+        """Reports, and actors and places with or without corrections: what entries may name."""
+        auto, final = self._automatic(), self.tables()
+        return {
+            "reports": final["reports"],
+            **{t: pd.concat([auto[t], final[t]]) for t in ("actors", "places")},
+        }
+
     def _automatic(self) -> dict[str, pd.DataFrame]:
         """The tables with no corrections at all (what the pipeline alone says)."""
         key = self._key(self._model)
@@ -508,8 +531,10 @@ class Store:
         return scorer_records({**tables, "reports": reports})
 
     def _key(self, model: str) -> tuple:
+        """What the corrected tables depend on: cached tags, the ledger, the model, and
+        the gazetteers (resolution reads them too)."""
         generation, last = self._db.generation_key()
-        return (generation, last, model)
+        return (f"{generation}:{gazetteer.fingerprint()}", last, model)
 
     def _materialise(self, key: tuple, replay: corrections.Replay) -> None:
         extra = {
@@ -523,30 +548,12 @@ class Store:
     # -- internals: checking corrections ---------------------------------------------
 
     def _with_text(self, kind: str, fields: dict) -> dict:
-        """Fill ``text`` from the report body; check offsets and any text given.
-
-        A given ``text`` may also be a slice of the title: headline mentions are tagged
-        with offsets into the title (``sentence_id`` -1).
-        """
+        """Fill ``text`` from the stored report; check offsets and any text given."""
         rid = str(fields["report_id"])
         found = self._db.report_text(rid)
         if found is None:
             raise CorrectionError(f"{kind}: no report {rid!r} in {self.path}")
-        title, body = found
-        start = corrections._integer(kind, "start", fields["start"])
-        end = corrections._integer(kind, "end", fields.get("end"))
-        given = fields.get("text")
-        if given is not None and 0 <= start < end <= len(title) and title[start:end] == given:
-            return {**fields, "report_id": rid, "start": start, "end": end}
-        if not 0 <= start < end <= len(body):
-            raise CorrectionError(
-                f"{kind}: {start}-{end} is outside report {rid} ({len(body)} chars)"
-            )
-        if given not in (None, body[start:end]):
-            raise CorrectionError(
-                f"{kind}: report {rid} has {body[start:end]!r} at {start}-{end}, not {given!r}"
-            )
-        return {**fields, "report_id": rid, "start": start, "end": end, "text": body[start:end]}
+        return corrections.with_text(kind, {**fields, "report_id": rid}, *found)
 
     def _check_mention(self, kind: str, p: dict) -> None:
         key = [p[k] for k in corrections.MENTION_KEY]

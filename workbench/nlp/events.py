@@ -30,12 +30,12 @@ claimed, unreal), ``fatalities`` and ``records`` (the output rows).
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
 from workbench.lexicon.events import Trigger
+from workbench.lexicon.gazetteer import per_gazetteer
 from workbench.lexicon.words import words
 from workbench.nlp.arguments import (
     actors_in,
@@ -551,7 +551,7 @@ def _attached(event: Event, ctx: Context) -> bool:
     return False
 
 
-@cache
+@per_gazetteer
 def _armed_ids() -> frozenset[str]:
     from workbench.lexicon.gazetteer import load_gazetteer
 

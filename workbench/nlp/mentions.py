@@ -10,13 +10,12 @@ mention is decided by :data:`ENTITY_RULES`, in order, first match wins.
 from __future__ import annotations
 
 import re
-from functools import cache
 
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
-from workbench.lexicon.gazetteer import load_demonyms, load_gazetteer
+from workbench.lexicon.gazetteer import load_demonyms, load_gazetteer, per_gazetteer
 from workbench.nlp.cues import (
     ACTOR_HEADS,
     ALIAS_KNOWN_AS,
@@ -563,13 +562,13 @@ def _looks_like_actor_text(text: str) -> bool:
     return bool(words) and words[-1] in ACTOR_HEADS
 
 
-@cache
+@per_gazetteer
 def _armed_actor_ids() -> frozenset[str]:
     table = load_gazetteer()
     return frozenset(table.actor_id[table.actor_type.isin(ARMED_TYPES)])
 
 
-@cache
+@per_gazetteer
 def _alias_lookup() -> dict[str, str]:
     from workbench.lexicon.gazetteer import alias_index
 

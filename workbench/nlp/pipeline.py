@@ -27,11 +27,13 @@ from spacy.tokens import Doc
 
 from workbench import config
 from workbench.errors import ModelError
-from workbench.lexicon.gazetteer import load_gazetteer
+from workbench.lexicon.gazetteer import fingerprint, load_gazetteer
 from workbench.read.structure import DATELINE_PATTERN
 
 #: Version of our components' behaviour; part of the store's cache key.
 PIPELINE_VERSION = "2"
+#: ``nlp.meta`` key holding the gazetteer fingerprint the actor ruler was built from.
+LEXICON_META = "workbench_lexicon"
 
 
 def load_pipeline(model: str | None = None) -> Language:
@@ -78,7 +80,21 @@ def add_components(nlp: Language) -> Language:
         config={"phrase_matcher_attr": "LOWER", "overwrite_ents": True},
     )
     ruler.add_patterns(actor_patterns(nlp))
+    nlp.meta[LEXICON_META] = fingerprint()
     nlp.add_pipe("workbench_mentions", last=True)
+    return nlp
+
+
+def refresh_actors(nlp: Language) -> Language:
+    """Rebuild the actor ruler's patterns if the gazetteer changed since ``nlp`` was built
+    (a pipeline kept in a kernel while the analyst's gazetteer was edited), so that what
+    it tags matches the lexicon the store records beside the tags."""
+    current = fingerprint()
+    if nlp.meta.get(LEXICON_META) != current:
+        ruler = nlp.get_pipe("workbench_actor_ruler")
+        ruler.clear()
+        ruler.add_patterns(actor_patterns(nlp))
+        nlp.meta[LEXICON_META] = current
     return nlp
 
 

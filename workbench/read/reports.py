@@ -21,6 +21,7 @@ import yaml
 
 from workbench import schema
 from workbench.errors import ReportError
+from workbench.read.folder_docs import is_folder_doc
 from workbench.read.structure import dateline_date, parse_structure
 from workbench.text import normalise_text
 
@@ -52,9 +53,15 @@ DEFAULT_FIELDS: dict[str, tuple[str, ...]] = {
     "url": ("url", "link", "source_url"),
     "byline": ("byline", "author", "authors"),
 }
-#: Folder documentation that is not a report (skipped when reading a folder).
-_FOLDER_DOCS = re.compile(r"^(readme|sources|license|licence|changelog|notes?)\b", re.IGNORECASE)
+#: The problem row of a file in a folder skipped as folder documentation (README, ...);
+#: the CLI prints it as ``skipped PATH: REASON``.
+FOLDER_DOC_REASON = (
+    "looks like a folder document (README/sources/licence/changelog), not a report;"
+    " pass the file itself to read it"
+)
 _FRONT_MATTER = re.compile(r"^---\n(.*?)\n(?:---|\.\.\.)\n", re.DOTALL)
+#: A key line of YAML front matter (``title: ...``), for front matter never closed.
+_FRONT_KEY = re.compile(r"^[A-Za-z_][\w-]*:(?:\s|$)")
 _MD_INLINE = [
     (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),
     (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),
@@ -76,8 +83,9 @@ def read_report(path: str | Path, *, fields: Mapping[str, str] | None = None) ->
     """Read one file into a reports table (one row; one per record for json/jsonl/csv).
 
     Raises :class:`~workbench.errors.ReportError` naming the file and the problem.
-    A collection file with some bad records returns the good ones; use
-    :func:`read_reports` to see the bad ones too.
+    A collection file with some bad records returns the good ones, and a report whose
+    front matter is malformed is read without it; use :func:`read_reports` to see those
+    problems too.
 
     Examples
     --------
@@ -101,7 +109,10 @@ def read_reports(
     """Read files and folders (recursively) into ``(reports, problems)`` tables.
 
     Exact duplicates (same normalised text) are kept once; the later copies are
-    listed in ``problems`` as duplicates, so nothing disappears silently.
+    listed in ``problems`` as duplicates, so nothing disappears silently. So is a
+    folder's own documentation: a README, sources list, licence or changelog, told from
+    a report by its name *and* its content (:func:`~workbench.read.folder_docs.is_folder_doc`),
+    so that ``notes-aleppo.txt`` with a report in it is read.
 
     Parameters
     ----------
@@ -154,7 +165,8 @@ def _list_files(paths: str | Path | Iterable[str | Path]) -> tuple[list[Path], l
                     reason = "not a regular file (a pipe, socket, device, or a broken link)"
                     problems.append({"path": str(child), "reason": reason})
                     continue
-                if _FOLDER_DOCS.match(child.name):
+                if is_folder_doc(child):  # never by name alone: see folder_docs
+                    problems.append({"path": str(child), "reason": FOLDER_DOC_REASON})
                     continue
                 if child.suffix.lower() not in FORMATS:
                     supported = ", ".join(sorted(set(FORMATS.values())))
@@ -180,7 +192,8 @@ def _read_file(
         text = _decode(path, limit=MAX_COLLECTION_BYTES if fmt in _RECORDS else MAX_REPORT_BYTES)
         if fmt in _RECORDS:
             return _read_records(path, text, fmt, fields=fields)
-        return [_READERS[fmt](path, text)], []
+        row, notes = _READERS[fmt](path, text)
+        return [row], notes
     except ReportError as exc:
         return [], [exc]
     except (ValueError, TypeError, RecursionError) as exc:  # parser libraries' own errors
@@ -220,19 +233,18 @@ def _decode(path: Path, *, limit: int) -> str:
         raise ReportError(path, f"undecodable bytes (best guess {best.encoding} fails)") from None
 
 
-def _read_text(path: Path, text: str) -> dict[str, Any]:
-    meta, text = _front_matter(path, text)
+def _read_text(path: Path, text: str) -> tuple[dict[str, Any], list[ReportError]]:
+    meta, text, notes = _front_matter(path, text)
     text = normalise_text(text)
     if path.suffix.lower() in (".md", ".markdown"):
         for pattern, repl in _MD_INLINE:
             text = pattern.sub(repl, text)
     title, _, body = text.partition("\n")
-    return _row(
-        path, "md" if path.suffix.lower() in (".md", ".markdown") else "txt", meta, title, body
-    )
+    fmt = "md" if path.suffix.lower() in (".md", ".markdown") else "txt"
+    return _row(path, fmt, meta, title, body), notes
 
 
-def _read_html(path: Path, text: str) -> dict[str, Any]:
+def _read_html(path: Path, text: str) -> tuple[dict[str, Any], list[ReportError]]:
     import trafilatura
 
     doc = trafilatura.bare_extraction(text, with_metadata=True, favor_precision=True)
@@ -247,7 +259,7 @@ def _read_html(path: Path, text: str) -> dict[str, Any]:
     if sum(len(line.split()) for line in lines) < MIN_HTML_WORDS:
         raise ReportError(path, "no readable article text in HTML")
     meta = {"date": doc.date, "url": doc.url, "byline": doc.author, **_html_meta(text)}
-    return _row(path, "html", meta, title, "\n\n".join(lines))
+    return _row(path, "html", meta, title, "\n\n".join(lines)), []
 
 
 def _html_meta(text: str) -> dict[str, str]:
@@ -311,7 +323,7 @@ def _records(path: Path, text: str, fmt: str) -> Iterator[tuple[int, Any]]:
         for n, line in enumerate(text.splitlines(), 1):
             if line.strip():
                 try:
-                    yield n, json.loads(line)
+                    yield n, json.loads(line.lstrip("\ufeff"))  # files joined, BOMs and all
                 except json.JSONDecodeError as exc:
                     yield n, ReportError(f"{path}#{n}", f"malformed JSON line: {exc.msg}")
     elif fmt == "json":
@@ -357,18 +369,39 @@ def _field(record: Mapping, key: str, fields: Mapping[str, str] | None) -> Any:
     return None
 
 
-def _front_matter(path: Path, text: str) -> tuple[dict[str, Any], str]:
+def _front_matter(path: Path, text: str) -> tuple[dict[str, Any], str, list[ReportError]]:
+    """``(metadata, text after it, notes)``. Front matter that cannot be used is passed
+    over with a note, never the report: the analyst loses a date or an outlet, not the
+    text, and the problems table says why."""
     text = text.replace("\r\n", "\n").lstrip("\ufeff")
     m = _FRONT_MATTER.match(text)
     if not m:
-        return {}, text
+        return {}, *_unclosed_front_matter(path, text)
     try:
         meta = yaml.safe_load(m.group(1))
-    except yaml.YAMLError as exc:
-        raise ReportError(path, f"malformed front matter: {_one_line(exc)}") from None
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:  # bad dates: ValueError
+        return {}, text[m.end() :], [_ignored(path, _one_line(exc))]
     if not isinstance(meta, dict):
-        raise ReportError(path, "malformed front matter: not a mapping of keys to values")
-    return {str(k).lower(): v for k, v in meta.items()}, text[m.end() :]
+        return {}, text[m.end() :], [_ignored(path, "not a mapping of keys to values")]
+    return {str(k).lower(): v for k, v in meta.items()}, text[m.end() :], []
+
+
+def _unclosed_front_matter(path: Path, text: str) -> tuple[str, list[ReportError]]:
+    """A ``---`` line, key lines (``title: ...``) and no closing ``---``: drop the key lines."""
+    lines = text.split("\n")
+    if lines[0] != "---" or len(lines) < 2 or not _FRONT_KEY.match(lines[1]):
+        return text, []
+    n = 1
+    while n < len(lines) and (_FRONT_KEY.match(lines[n]) or lines[n][:1] in (" ", "\t", "-")):
+        n += 1
+    reason = f"not closed by a '---' line; its {n - 1} key lines were left out of the text"
+    return "\n".join(lines[n:]), [_ignored(path, reason)]
+
+
+def _ignored(path: Path, why: str) -> ReportError:
+    return ReportError(
+        path, f"malformed front matter ignored ({why}); the rest was read as the report"
+    )
 
 
 def _row(path: Path, fmt: str, meta: Mapping[str, Any], title: str, body: str) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from functools import cache
 import pandas as pd
 
 from workbench import schema
-from workbench.lexicon.gazetteer import alias_index, load_demonyms, load_gazetteer
+from workbench.lexicon.gazetteer import alias_index, load_demonyms, load_gazetteer, per_gazetteer
 from workbench.schema import COALITION_ID, HOME_FORCES_ID, HOME_GOVERNMENT_ID
 from workbench.text import fold
 
@@ -172,7 +172,7 @@ def _resolve_in_report(
     return out
 
 
-@cache
+@per_gazetteer
 def _governments() -> dict[str, str]:
     """ISO code -> the gazetteer's "Government of <country>" actor id."""
     codes = {r.country: r.country_code for r in load_demonyms().itertuples()}
@@ -183,7 +183,7 @@ def _governments() -> dict[str, str]:
     }
 
 
-@cache
+@per_gazetteer
 def _theatres() -> dict[str, str]:
     """ISO code -> the coalition a bare "the coalition" means there (gazetteer ``theatre``)."""
     out: dict[str, str] = {}
@@ -280,7 +280,7 @@ def _new_actor(eid: str, name: str) -> dict:
     }
 
 
-@cache
+@per_gazetteer
 def _known_actors() -> dict[str, dict]:
     """Gazetteer rows keyed by actor id, with the country's ISO code attached."""
     codes = {r.country: r.country_code for r in load_demonyms().itertuples()}
@@ -297,7 +297,7 @@ def _known_actors() -> dict[str, dict]:
     }
 
 
-@cache
+@per_gazetteer
 def _alias_index() -> dict[str, str]:
     return alias_index(load_gazetteer())
 

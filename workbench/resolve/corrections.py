@@ -154,6 +154,31 @@ def active_entries(ledger: Iterable[Mapping[str, Any]]) -> tuple[list[dict], dic
     return active, statuses
 
 
+def with_text(kind: str, fields: Mapping[str, Any], title: str, body: str) -> dict[str, Any]:
+    """``fields`` of a mention correction with ``text`` filled from the report, after
+    checking the offsets and any text given. A given ``text`` may also be a slice of the
+    title: headline mentions are tagged with offsets into the title (``sentence_id`` -1).
+
+    Examples
+    --------
+    >>> with_text("reject_mention", {"report_id": "r", "start": 4, "end": 7}, "", "The SDF")
+    {'report_id': 'r', 'start': 4, 'end': 7, 'text': 'SDF'}
+    """
+    rid = fields["report_id"]
+    start = _integer(kind, "start", fields["start"])
+    end = _integer(kind, "end", fields.get("end"))
+    given = fields.get("text")
+    if given is not None and 0 <= start < end <= len(title) and title[start:end] == given:
+        return {**fields, "start": start, "end": end}
+    if not 0 <= start < end <= len(body):
+        raise CorrectionError(f"{kind}: {start}-{end} is outside report {rid} ({len(body)} chars)")
+    if given not in (None, body[start:end]):
+        raise CorrectionError(
+            f"{kind}: report {rid} has {body[start:end]!r} at {start}-{end}, not {given!r}"
+        )
+    return {**fields, "start": start, "end": end, "text": body[start:end]}
+
+
 def same_payload(new: Any, stored: Any) -> bool:
     """Whether a checked payload asks for what a stored one did. Stored payloads name
     actors and places as ``{"id", "name"}`` (see :func:`apply`); a new one by either.

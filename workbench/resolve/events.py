@@ -24,6 +24,7 @@ import pandas as pd
 
 from workbench import schema
 from workbench.lexicon.events import load_event_inter, load_sub_event_types
+from workbench.lexicon.gazetteer import per_gazetteer
 
 #: Sub-event types that become "Attack" when their target is civilians (others keep their
 #: weapon's type, flagged ``civilian_targeting``).
@@ -329,7 +330,7 @@ def _inter_tables() -> tuple[dict[str, tuple[int, str]], dict[str, int]]:
     return classes, types
 
 
-@cache
+@per_gazetteer
 def _gazetteer() -> dict[str, dict]:
     from workbench.lexicon.gazetteer import load_gazetteer
 

@@ -15,14 +15,15 @@ Durability
   store, waiting for each other up to ``config.lock_timeout()`` seconds, after which a
   :class:`~workbench.errors.StoreError` names the process that holds it.
 * A file that DuckDB cannot read gives a one-line ``StoreError`` that says how to
-  rebuild it (``workbench store rebuild``) or restore the backup.
+  rebuild it (``workbench store rebuild``) or restore the backup; one that may not be
+  written (a read-only file, folder or file system) says to open it read-only or fix
+  the permissions instead (``workbench.store.diagnosis``).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import time
 from collections.abc import Iterator
@@ -36,7 +37,7 @@ import pandas as pd
 
 from workbench import config, schema
 from workbench.errors import StoreError
-from workbench.store import lock
+from workbench.store import diagnosis, lock
 from workbench.store.journal import Journal
 from workbench.store.migrations import (
     MIGRATIONS,
@@ -85,8 +86,8 @@ class Database:
         if read_only and not self.path.exists():
             raise StoreError(f"{self.path}: no store here; `workbench ingest` creates one")
         if not read_only:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = lock.hold(self.path, exclusive=False)
+            diagnosis.ensure_writable(self.path)
+        self._lock = lock.hold(self.path, exclusive=False, write=not read_only)
         try:
             with self.session():
                 self._migrate()
@@ -150,9 +151,10 @@ class Database:
         return self.query("SELECT report_id, path FROM reports")
 
     def cached(self, version: str, model: str) -> pd.DataFrame:
-        """``report_id, content_hash`` of reports tagged with ``version`` and ``model``."""
+        """``report_id, content_hash, lexicon`` of reports tagged with ``version`` and ``model``."""
         return self.query(
-            "SELECT report_id, content_hash FROM tagged WHERE pipeline_version = ? AND model = ?",
+            "SELECT report_id, content_hash, lexicon FROM tagged "
+            "WHERE pipeline_version = ? AND model = ?",
             [version, model],
         )
 
@@ -164,6 +166,7 @@ class Database:
         *,
         version: str,
         model: str,
+        lexicon: str = "",
     ) -> None:
         """Store one batch of tagged reports, their mentions and raw events, replacing
         older tagging of the same reports with the same model."""
@@ -174,6 +177,7 @@ class Database:
                 "content_hash": reports.content_hash,
                 "pipeline_version": version,
                 "model": model,
+                "lexicon": lexicon,
                 "tagged_at": _now(),
                 "n_mentions": reports.report_id.map(counted).fillna(0).astype("Int64"),
             }
@@ -371,35 +375,15 @@ class Database:
             try:
                 return duckdb.connect(str(self.path), read_only=self.read_only)
             except duckdb.Error as exc:
-                if not _is_lock_error(exc) or time.monotonic() > deadline:
+                if not diagnosis.is_lock_error(exc) or time.monotonic() > deadline:
                     raise self._open_error(exc) from None
             time.sleep(pause)
             pause = min(pause * 2, 0.25)
 
     def _open_error(self, exc: Exception) -> StoreError:
-        msg = " ".join(str(exc).split())
-        if _is_lock_error(exc):
-            pid = re.search(r"PID (\d+)", msg)
-            who = f"PID {pid[1]}" if pid else "another process"
-            return StoreError(
-                f"{self.path}: busy: {who} has held it for over {config.lock_timeout():g} s; "
-                f"try again when it is done (or raise ${config.LOCK_TIMEOUT_ENV})"
-            )
-        if "different configuration" in msg:
-            return StoreError(
-                f"{self.path}: already open in this process with another "
-                "read_only setting; close that Store first"
-            )
-        bak = self.backup_path
-        rebuild = f"`workbench store rebuild REPORTS --store {self.path}`"
-        hint = (
-            f"{rebuild} rebuilds it with every correction (from {self.journal.path.name}), "
-            f"or restore the backup: mv {self.path} {self.path}.broken; "
-            f"rm -f {self.path}.wal; cp {bak} {self.path}"
-            if bak.is_file()
-            else f"no backup ({bak.name}) exists: {rebuild} rebuilds it"
+        return diagnosis.open_error(
+            self.path, exc, read_only=self.read_only, journal=self.journal.path
         )
-        return StoreError(f"{self.path}: not a readable workbench store ({msg[:160]}); {hint}")
 
     def _migrate(self) -> None:
         try:
@@ -450,12 +434,17 @@ class Database:
         if self.read_only or self.depth or self._lock is None:
             return
         tmp = self.backup_path.with_name(self.backup_path.name + ".tmp")
-        with self.session():  # no other process writes while the copy is taken
-            self.sql("CHECKPOINT")
-            shutil.copyfile(self.path, tmp)
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, self.backup_path)
+        try:
+            with self.session():  # no other process writes while the copy is taken
+                self.sql("CHECKPOINT")
+                shutil.copyfile(self.path, tmp)
+            with open(tmp, "rb+") as fh:
+                os.fsync(fh.fileno())
+            os.replace(tmp, self.backup_path)
+        except OSError as exc:
+            if not diagnosis.is_permission_error(exc):
+                raise
+            raise diagnosis.cannot_write(self.path, exc, file=self.backup_path) from None
         self.last_backup, self.unbacked = time.monotonic(), False
 
     @contextmanager
@@ -586,8 +575,3 @@ def _now() -> pd.Timestamp:
 
 def _author() -> str:
     return os.environ.get("WORKBENCH_AUTHOR") or os.environ.get("USER") or "analyst"
-
-
-def _is_lock_error(exc: Exception) -> bool:
-    msg = str(exc)
-    return "Could not set lock" in msg or "Conflicting lock" in msg

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from workbench.errors import StoreError
+from workbench.store.diagnosis import cannot_write, is_permission_error
 
 #: The fields of a journal line, in order (the ``correct export`` format).
 FIELDS = ("uuid", "time", "author", "reason", "kind", "payload")
@@ -27,6 +28,7 @@ class Journal:
     """Append-only JSON lines beside the store: ``<store>.journal.jsonl``."""
 
     def __init__(self, store: Path) -> None:
+        self.store = store
         self.path = store.with_name(store.name + ".journal.jsonl")
 
     def append(self, entries: Iterable[dict]) -> None:
@@ -36,7 +38,12 @@ class Journal:
         )
         if not text:
             return
-        fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+        except OSError as exc:  # nothing is committed: the caller's transaction rolls back
+            if is_permission_error(exc):
+                raise cannot_write(self.store, exc, file=self.path) from None
+            raise StoreError(f"{self.path}: cannot write the journal: {exc.strerror}") from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             size = os.fstat(fd).st_size

@@ -13,16 +13,24 @@ from pathlib import Path
 from typing import Any
 
 from workbench.errors import StoreError
+from workbench.store.diagnosis import cannot_write, is_permission_error
 
 
-def hold(path: Path, *, exclusive: bool) -> Any:
+def hold(path: Path, *, exclusive: bool, write: bool = True) -> Any:
     """A ``flock`` on ``<store>.lock``: shared by every open store, exclusive for a fresh
-    start or a rebuild (which must not move a file that someone has open)."""
+    start or a rebuild (which must not move a file that someone has open).
+
+    A reader (``write=False``) in a folder it may not write goes without the lock: it
+    cannot be fresh-started from there anyway. A writer there is refused with one line
+    (:func:`~workbench.store.diagnosis.cannot_write`), before it has changed anything.
+    """
     lock = path.with_name(path.name + ".lock")
     try:
         fh = open(lock, "a+")  # noqa: SIM115 (held for the store's lifetime)
-    except OSError:
-        return _NoLock()  # a read-only folder: readers cannot be fresh-started anyway
+    except OSError as exc:
+        if write and is_permission_error(exc):
+            raise cannot_write(path, exc, file=lock) from None
+        return _NoLock()  # a reader in a read-only folder; no folder yet: nothing to guard
     try:
         fcntl.flock(fh, (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB)
     except BlockingIOError:

@@ -35,6 +35,8 @@ _OWN = {
     "reason VARCHAR, kind VARCHAR, payload VARCHAR",
     "correction_status": "uuid VARCHAR, status VARCHAR, detail VARCHAR",
 }
+#: Tables added by later versions (created by their migration, not by ``_v1``).
+_OWN_LATER = {"lexicons": "lexicon VARCHAR, base VARCHAR, actors VARCHAR"}
 #: What a cached tagging row carries besides its table's columns.
 _TAG_KEY = {"content_hash": schema.TEXT, "pipeline_version": schema.TEXT, "model": schema.TEXT}
 #: Tables that mirror ``schema.COLUMNS`` (plus a few columns): they follow the schema,
@@ -78,6 +80,14 @@ def _v2(con: duckdb.DuckDBPyConnection) -> None:
     _create(con, "events_raw")
 
 
+def _v3(con: duckdb.DuckDBPyConnection) -> None:
+    """Version 3: the gazetteers' content is part of the tagging cache key (``tagged.lexicon``;
+    rows from before are re-tagged once), and each lexicon's actor entries are kept
+    (``lexicons``) so a later change re-tags only the reports that name a changed actor."""
+    con.execute("ALTER TABLE tagged ADD COLUMN IF NOT EXISTS lexicon VARCHAR DEFAULT ''")
+    con.execute(f"CREATE TABLE IF NOT EXISTS lexicons ({_OWN_LATER['lexicons']})")
+
+
 #: ``MIGRATIONS[v]`` upgrades a store from schema version ``v`` to ``v + 1``
 #: (version 0 is an empty file). Append to this list; never edit an entry.
-MIGRATIONS: list[Callable[[duckdb.DuckDBPyConnection], None]] = [_v1, _v2]
+MIGRATIONS: list[Callable[[duckdb.DuckDBPyConnection], None]] = [_v1, _v2, _v3]

@@ -1,10 +1,10 @@
-"""Interactive panels for notebooks: the actor explorer and the tagging panel.
+"""Interactive panels for notebooks: the actor explorer (the tagging panel is in
+:mod:`workbench.views.tagging`).
 
 Widgets only wire things together. What they do is in pure, separately tested
 functions: :func:`~workbench.views.filters.filter_tables` and
 :func:`~workbench.views.evidence.evidence` for the explorer, :func:`evidence_html` to show
-evidence, :func:`update_figure` to redraw a chart in place, and :func:`correction_for` /
-:func:`mention_options` for tagging.
+evidence and :func:`update_figure` to redraw a chart in place.
 Report text is untrusted: everything shown from it goes through :func:`html.escape`
 (directly or via :func:`workbench.views.highlight.highlight_html`).
 """
@@ -21,11 +21,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from workbench import schema
-from workbench.errors import WorkbenchError
 from workbench.views import charts, filters
 from workbench.views.evidence import evidence
-from workbench.views.highlight import highlight_html, report_html
-from workbench.views.style import shorten
+from workbench.views.highlight import highlight_html
+from workbench.views.style import given, shorten
 
 #: The explorer's charts, in the order of its chart picker: button label -> chart function.
 EXPLORER_CHARTS: dict[str, Callable[..., go.Figure]] = {
@@ -40,14 +39,6 @@ EXPLORER_CHARTS: dict[str, Callable[..., go.Figure]] = {
 EVIDENCE_PROMPT = (
     "<i>Click a bar, cell, node, edge marker or place to see the sentences behind it.</i>"
 )
-#: Buttons of the tagging panel: label -> correction kind (see ``workbench.resolve.corrections``).
-TAGGING_ACTIONS: dict[str, str] = {
-    "Reject": "reject_mention",
-    "Relabel": "relabel",
-    "Set type": "set_actor_type",
-    "Merge into": "merge_actors",
-    "Confirm": "confirm_actor",
-}
 
 
 def explorer(tables: Mapping[str, pd.DataFrame], **options: Any) -> Explorer:
@@ -165,13 +156,13 @@ class Explorer(widgets.VBox):
             "Outlets": [self.outlet_select],
             "Reports": [self.report_select],
         }
-        shown = [w for head, ws in sections.items() if ws for w in (_heading(head), *ws)]
+        shown = [w for head, ws in sections.items() if ws for w in (heading(head), *ws)]
         controls = widgets.VBox(
             [*shown, self.reset_button, self.status],
             layout={"width": "320px", "min_width": "320px", "padding": "0 12px 0 0"},
         )
         evidence = widgets.VBox(
-            [_heading("Evidence"), self.evidence_pane],
+            [heading("Evidence"), self.evidence_pane],
             layout={"border_top": "1px solid #ddd", "padding": "6px 0"},
         )
         charts_box = widgets.VBox([self.chart_picker, self.figure], layout={"width": "100%"})
@@ -336,8 +327,8 @@ def evidence_html(evidence: pd.DataFrame, *, heading: str = "") -> str:
     for report_id, group in evidence.groupby("report_id", sort=False):
         first = group.iloc[0]
         day = "" if pd.isna(first.published) else first.published.strftime("%d %b %Y")
-        meta = " · ".join(html.escape(str(v)) for v in (first.source_outlet, day) if _given(v))
-        title = html.escape(str(first.title) if _given(first.title) else str(report_id))
+        meta = " · ".join(html.escape(str(v)) for v in (first.source_outlet, day) if given(v))
+        title = html.escape(str(first.title) if given(first.title) else str(report_id))
         parts.append(
             f'<div style="margin:.6em 0 .2em"><b>{title}</b> '
             f'<span style="color:#666;font-size:.85em">{meta}</span></div>'
@@ -387,171 +378,6 @@ def describe_query(query: Mapping[str, Any], tables: Mapping[str, pd.DataFrame])
     return " ".join(parts)
 
 
-# -- tagging --------------------------------------------------------------------------------
-
-
-def mention_options(mentions: pd.DataFrame) -> list[tuple[str, tuple[str, int, int, str]]]:
-    """Select options for a report's mentions: a readable label and the mention key
-    ``(report_id, start, end, text)`` corrections name it by.
-
-    Examples
-    --------
-    >>> m = schema.conform([{"report_id": "r", "start": 4, "end": 7, "text": "SDF",
-    ...                      "kind": "actor", "canonical": "SDF", "actor_type": "rebel_group"}],
-    ...                    "mentions")
-    >>> mention_options(m)
-    [('SDF · actor · rebel group  [4:7]', ('r', 4, 7, 'SDF'))]
-    """
-    out = []
-    for m in mentions.sort_values("start").itertuples():
-        detail = " · ".join(str(v).replace("_", " ") for v in (m.kind, m.actor_type) if _given(v))
-        label = f"{m.text} · {detail}  [{m.start}:{m.end}]"
-        out.append((label, (m.report_id, int(m.start), int(m.end), m.text)))
-    return out
-
-
-def correction_for(
-    action: str, mention: Mapping[str, Any], *, value: str | None = None
-) -> tuple[str, dict[str, Any]]:
-    """Return ``(kind, fields)`` for ``Store.correct`` when the analyst presses ``action``
-    (a key of :data:`TAGGING_ACTIONS`) on ``mention`` (a mentions row), with the value of
-    the action's dropdown (new kind, actor type, or actor to merge into).
-
-    Examples
-    --------
-    >>> m = {"report_id": "r", "start": 4, "end": 7, "text": "SDF", "entity_id": "sdf"}
-    >>> correction_for("Reject", m)
-    ('reject_mention', {'report_id': 'r', 'start': 4, 'end': 7, 'text': 'SDF'})
-    >>> correction_for("Merge into", m, value="ypg")
-    ('merge_actors', {'actors': ['sdf', 'ypg'], 'into': 'ypg'})
-    """
-    kind = TAGGING_ACTIONS[action]
-    key = {k: mention[k] for k in ("report_id", "start", "end", "text")}
-    actor = mention.get("entity_id")
-    needs_actor = kind in ("set_actor_type", "merge_actors", "confirm_actor")
-    if needs_actor and not _given(actor):
-        raise WorkbenchError(f"{action}: this mention is not resolved to an actor")
-    if kind in ("relabel", "set_actor_type", "merge_actors") and not value:
-        raise WorkbenchError(f"{action}: choose a value in the dropdown next to the button")
-    if kind == "reject_mention":
-        return kind, key
-    if kind == "relabel":
-        return kind, {**key, "kind": value, "label": value.upper()}
-    if kind == "set_actor_type":
-        return kind, {"actor": actor, "actor_type": value}
-    if kind == "merge_actors":
-        return kind, {"actors": [actor, value], "into": value}
-    return kind, {"actor": actor}
-
-
-def tagging_panel(store: Any, report_id: str | None = None) -> TaggingPanel:
-    """Return a panel to review one report's tags and correct them through ``store``
-    (a :class:`workbench.Store`): reject, relabel, set an actor's type, merge it
-    into another actor, confirm it, and undo the last correction."""
-    return TaggingPanel(store, report_id=report_id)
-
-
-class TaggingPanel(widgets.VBox):
-    """The widget :func:`tagging_panel` returns. Parts: ``report_picker``, ``view`` (the
-    highlighted report), ``mention_picker``, ``buttons`` (label -> Button), ``values``
-    (label -> Dropdown), ``undo_button`` and ``message``."""
-
-    def __init__(self, store: Any, *, report_id: str | None = None) -> None:
-        self.store = store
-        self.tables = store.tables()
-        self.history: list[int] = []
-        reports = self.tables["reports"]
-        first = reports.report_id.iloc[0] if len(reports) else None
-        self.report_picker = widgets.Dropdown(
-            options=[
-                (shorten(r.title or r.report_id, 70), r.report_id) for r in reports.itertuples()
-            ],
-            value=report_id if report_id is not None else first,
-            layout={"width": "100%"},
-        )
-        self.view = widgets.HTML(layout={"max_height": "420px", "overflow": "auto"})
-        self.mention_picker = widgets.Select(rows=10, layout={"width": "100%"})
-        narrow = {"width": "150px"}
-        self.values = {
-            "Relabel": widgets.Dropdown(options=list(schema.MENTION_KINDS), layout=narrow),
-            "Set type": widgets.Dropdown(options=list(schema.ACTOR_TYPES), layout=narrow),
-            "Merge into": widgets.Dropdown(options=[], layout=narrow),
-        }
-        self.buttons = {label: widgets.Button(description=label) for label in TAGGING_ACTIONS}
-        for label, button in self.buttons.items():
-            button.on_click(lambda _, label=label: self.apply(label))
-        self.undo_button = widgets.Button(description="Undo last", icon="undo")
-        self.undo_button.on_click(lambda _: self.undo())
-        self.message = widgets.HTML()
-        self.report_picker.observe(lambda _: self.show(), "value")
-        rows = [
-            widgets.HBox([self.buttons[k], *([self.values[k]] if k in self.values else [])])
-            for k in TAGGING_ACTIONS
-        ]
-        side = widgets.VBox(
-            [self.mention_picker, *rows, self.undo_button, self.message],
-            layout={"width": "360px", "min_width": "360px"},
-        )
-        super().__init__([self.report_picker, widgets.HBox([self.view, side])])
-        self.add_class("wb-tagging")
-        self.show()
-
-    def show(self) -> None:
-        """Draw the chosen report and list its mentions."""
-        rid = self.report_picker.value
-        reports, mentions = self.tables["reports"], self.tables["mentions"]
-        report = reports[reports.report_id == rid]
-        here = mentions[mentions.report_id == rid]
-        self.view.value = report_html(report.iloc[0], here) if len(report) else ""
-        self.mention_picker.options = mention_options(here)
-        actors = self.tables["actors"].sort_values("canonical")
-        self.values["Merge into"].options = [
-            (shorten(a.canonical, 40), a.actor_id) for a in actors.itertuples()
-        ]
-
-    def apply(self, action: str) -> int | None:
-        """Send the correction for ``action`` on the chosen mention; return its entry id."""
-        key = self.mention_picker.value
-        if key is None:
-            self._say("Choose a mention first.", error=True)
-            return None
-        m = self.tables["mentions"]
-        row = m[(m.report_id == key[0]) & (m.start == key[1]) & (m.end == key[2])].iloc[0]
-        value = self.values[action].value if action in self.values else None
-        try:
-            kind, fields = correction_for(action, row.to_dict(), value=value)
-            entry = self.store.correct(kind, **fields)
-        except WorkbenchError as exc:
-            self._say(str(exc), error=True)
-            return None
-        self.history.append(entry)
-        self._reload(f"Saved #{entry}: {kind}.")
-        return entry
-
-    def undo(self) -> int | None:
-        """Undo the last correction made in this panel."""
-        if not self.history:
-            self._say("Nothing to undo.", error=True)
-            return None
-        entry = self.history.pop()
-        try:
-            undo_id = self.store.undo(entry)
-        except WorkbenchError as exc:
-            self._say(str(exc), error=True)
-            return None
-        self._reload(f"Undid #{entry}.")
-        return undo_id
-
-    def _reload(self, message: str) -> None:
-        self.tables = self.store.tables()
-        self.show()
-        self._say(message)
-
-    def _say(self, text: str, *, error: bool = False) -> None:
-        color = "#b00020" if error else "#1b5e20"
-        self.message.value = f'<span style="color:{color}">{html.escape(text)}</span>'
-
-
 # -- small helpers ------------------------------------------------------------------------
 
 
@@ -575,9 +401,6 @@ def _wrap(children: Any) -> widgets.Box:
     return widgets.Box(list(children), layout={"flex_flow": "row wrap", "width": "100%"})
 
 
-def _heading(text: str) -> widgets.HTML:
+def heading(text: str) -> widgets.HTML:
+    """A small bold caption above a group of controls (escaped)."""
     return widgets.HTML(f"<b style='font-size:.9em;color:#444'>{html.escape(text)}</b>")
-
-
-def _given(value: Any) -> bool:
-    return value is not None and not (isinstance(value, float) and pd.isna(value)) and value != ""

@@ -40,6 +40,7 @@ __all__ = [
     "new_figure",
     "number_repeats",
     "report_label",
+    "given",
     "shorten",
     "style_figure",
     "type_color",
@@ -184,3 +185,14 @@ def escape(text: Any) -> str:
     '&lt;script&gt;'
     """
     return html.escape("" if text is None else str(text), quote=False)
+
+
+def given(value: object) -> bool:
+    """Whether a table cell holds a value (not None, NaN or empty), for optional columns.
+
+    Examples
+    --------
+    >>> given("SDF"), given(float("nan")), given("")
+    (True, False, False)
+    """
+    return value is not None and not (isinstance(value, float) and value != value) and value != ""
