@@ -248,6 +248,31 @@ def _drive(lab: str, page) -> None:
     pane.scroll_into_view_if_needed()
     _shot(page, "evidence")
     _shot(page, "evidence-pane", pane)
+
+    # An event chart: a click on a bar lists its events' sentences, the trigger marked.
+    explorer.get_by_role("button", name="Show everything").click()
+    explorer.get_by_role("button", name="Events over time", exact=True).click()
+    page.wait_for_function(
+        "el => (el.data || []).some(t => (t.customdata || []).some(c => c[0] === 'events'))",
+        arg=bars.element_handle(),
+        timeout=30_000,
+    )
+    bar = bars.locator(".bars path").first
+    ids = bars.evaluate("el => el.data[0].customdata[0]")[1].split("|")
+    bar.scroll_into_view_if_needed()
+    box = bar.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    pane.locator("mark.wb-trigger").first.wait_for(timeout=30_000)
+    ev = tables["events"].set_index("event_id").loc[ids]
+    text = pane.inner_text().replace("\xa0", " ")
+    assert f"{len(ids)} event" in text
+    for trigger in ev.trigger.head(5):
+        assert trigger in text, (trigger, text)
+    marked = pane.locator("mark.wb-trigger").evaluate_all(
+        "ms => ms.map(m => m.firstChild.textContent)"
+    )
+    assert set(marked) <= set(ev.trigger) and marked, marked
+    _shot(page, "event-evidence", explorer)
     assert page.outside_requests == []
 
 

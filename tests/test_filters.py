@@ -233,3 +233,57 @@ def test_event_evidence_keeps_the_sentence_after_the_actor_is_filtered_out():
     # no mention at all in the sentence: the event's own offsets give it
     found = evidence(tables, action="attack_on_civilians")
     assert found.sentence.tolist() == ["Gunmen attacked a market."]
+
+
+def tiny_events(tables: dict) -> pd.DataFrame:
+    """Three events over ``tiny_tables``, each at its trigger word: a capture (no toll
+    given), shelling with 3 dead, an armed clash with an unknown toll."""
+    reports = tables["reports"].set_index("report_id")
+    rows = []
+    specs = [
+        ("r1", "captured", "sdf", "is", "territory_taken", "Strategic developments",
+         "Non-state actor overtakes territory", 0),
+        ("r2", "shelled", "saa", None, "shelling_or_artillery", "Explosions/Remote violence",
+         "Shelling/artillery/missile attack", 3),
+        ("r3", "clashed", "pmf", "is", "armed_clash", "Battles", "Armed clash", None),
+    ]  # fmt: skip
+    for rid, trigger, a1, a2, action, kind, sub, deaths in specs:
+        body = reports.body[rid]
+        start = body.index(trigger)
+        s0 = body.rfind(".", 0, start) + 1
+        s0 += len(body[s0:]) - len(body[s0:].lstrip())
+        rows.append({
+            "event_id": f"ev-{rid}", "report_id": rid, "sentence_id": 0,
+            "sent_start": s0, "sent_end": body.index(".", start) + 1,
+            "trigger_start": start, "trigger_end": start + len(trigger), "trigger": trigger,
+            "actor": a1, "actor1_id": a1, "actor1": a1, "actor2_id": a2, "action": action,
+            "event_type": kind, "sub_event_type": sub, "fatalities": deaths,
+        })  # fmt: skip
+    return schema.conform(rows, "events")
+
+
+def test_event_type_sub_type_and_fatalities_filters_keep_events_only(tiny_tables):
+    tables = {**tiny_tables, "events": tiny_events(tiny_tables)}
+    out = filter_tables(tables, event_types=["Battles", "Explosions/Remote violence"])
+    assert sorted(out["events"].event_id) == ["ev-r2", "ev-r3"]
+    assert len(out["reports"]) == len(tables["reports"])  # what happened, not who is named
+    assert len(out["mentions"]) == len(tables["mentions"])
+    out = filter_tables(tables, sub_event_types=["Armed clash"])
+    assert out["events"].event_id.tolist() == ["ev-r3"]
+    out = filter_tables(tables, min_fatalities=1)
+    assert out["events"].event_id.tolist() == ["ev-r2"]  # unknown (r3) is not counted as any
+    out = filter_tables(tables, min_fatalities=0, actors=["is"])
+    assert out["events"].event_id.tolist() == ["ev-r1"]  # with an actor filter too
+
+
+def test_evidence_for_events_marks_each_trigger(tiny_tables):
+    tables = {**tiny_tables, "events": tiny_events(tiny_tables)}
+    found = evidence(tables, events=["ev-r1", "ev-r2"])
+    assert sorted(found.report_id) == ["r1", "r2"]
+    for row in found.itertuples():
+        triggers = [m for m in row.mentions if m["kind"] == "trigger"]
+        assert len(triggers) == 1
+        t = triggers[0]
+        assert row.sentence[t["start"] : t["end"]] == t["text"] in {"captured", "shelled"}
+        assert any(m["kind"] == "actor" for m in row.mentions)  # the sentence's tags stay
+    assert evidence(tables, events=["nope"]).empty

@@ -86,7 +86,7 @@ def test_clicking_a_heatmap_cell_a_node_an_edge_and_a_place(tiny_tables):
     panel.chart_picker.value = "Actor × report"
     _click(panel.figure, 0, [0, 0])  # Islamic State in r1
     assert "Islamic State in “SDF takes Dashisha”" in panel.evidence_pane.value
-    panel.chart_picker.value = "With whom"
+    panel.chart_picker.value = "Named together"
     net = panel.figure
     backs = next(i for i, t in enumerate(net.data) if t.name == "backs" and t.mode == "markers")
     _click(net, backs, 0)
@@ -122,3 +122,25 @@ def test_evidence_html_names_each_report_once(tiny_tables):
     out = panels.evidence_html(evidence(tiny_tables, actor="is"), heading="IS")
     assert out.count("SDF takes Dashisha") == 1 and "4 sentences" in out
     assert "No sentence" in panels.evidence_html(evidence(tiny_tables, actor="nobody"))
+
+
+def test_explorer_filters_events_by_type_sub_type_and_fatalities(tiny_tables):
+    from tests.test_filters import tiny_events
+
+    tables = {**tiny_tables, "events": tiny_events(tiny_tables)}
+    panel = panels.explorer(tables)
+    assert set(panel.event_type_buttons) == set(tables["events"].event_type)
+    assert panel.fatalities_picker.value is None and "3 events" in panel.status.value
+    panel.event_type_buttons["Battles"].value = False
+    assert sorted(panel.filtered["events"].event_id) == ["ev-r1", "ev-r2"]
+    assert panel.filter_args()["event_types"] == sorted(
+        set(tables["events"].event_type) - {"Battles"}
+    )
+    panel.sub_event_select.value = ("Shelling/artillery/missile attack",)
+    assert panel.filtered["events"].event_id.tolist() == ["ev-r2"]
+    assert "1 event" in panel.status.value
+    panel.reset()
+    panel.fatalities_picker.value = 1
+    assert panel.filtered["events"].event_id.tolist() == ["ev-r2"]
+    panel.reset()
+    assert len(panel.filtered["events"]) == 3 and panel.fatalities_picker.value is None

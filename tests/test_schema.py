@@ -109,3 +109,15 @@ def test_demonyms_table():
 
 def test_regions_table():
     assert list(_csv("regions.csv").columns) == list(schema.COLUMNS["regions"])
+
+
+def test_uncoded_events_table():
+    from workbench.resolve.events import uncoded_events
+
+    raw = schema.conform([{"event_id": "e1", "report_id": "r", "sentence_id": 0,
+                           "sent_start": 0, "sent_end": 24, "trigger": "attack",
+                           "negated": True}], "events_raw")  # fmt: skip
+    reports = schema.conform([{"report_id": "r", "body": "IS did not attack Hajin."}], "reports")
+    out = uncoded_events(raw, schema.empty("events"), reports)
+    assert len(out) == 1 and assert_schema(out, "uncoded_events") is None
+    assert out.sentence.iloc[0] == "IS did not attack Hajin."

@@ -247,3 +247,21 @@ def test_tagging_panel_with_the_real_store(tiny_tables, tmp_path):
         panel.undo_selected.click()
         assert store.tables()["actors"].set_index("actor_id").actor_type["sdf"] == "rebel_group"
         assert store.corrections().status.tolist() == ["undone", "applied"]
+
+
+def test_tagging_panel_lists_the_sentences_events_and_rejects_one(tiny_tables):
+    from tests.test_filters import tiny_events
+
+    store = FakeStore({**tiny_tables, "events": tiny_events(tiny_tables)})
+    panel = tagging.tagging_panel(store, report_id="r2")
+    _pick(panel, "Syrian Arab Army")
+    assert panel.event_picker.options == (
+        ("saa · Shelling/artillery/missile attack · 3 dead", "ev-r2"),
+    )
+    _pick(panel, "SDF")  # the second sentence codes no event
+    assert panel.event_picker.options == ()
+    assert panel.reject_event() is None and "Choose an event" in panel.message.value
+    _pick(panel, "Syrian Arab Army")
+    panel.event_picker.value = "ev-r2"
+    panel.reject_event_button.click()
+    assert store.calls[-1] == ("reject_event", {"event_id": "ev-r2"})

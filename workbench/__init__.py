@@ -26,12 +26,13 @@ from workbench.errors import (
 )
 
 #: Public modules, by short name.
-_MODULES = {"charts", "filters", "panels"}
+_MODULES = {"charts", "event_charts", "filters", "panels"}
 #: Public name -> module that defines it (or the module itself, for :data:`_MODULES`).
 _LAZY = {
     "PIPELINE_VERSION": "workbench.nlp.pipeline",
     "Store": "workbench.corpus.store",
     "charts": "workbench.views.charts",
+    "event_charts": "workbench.views.event_charts",
     "evidence": "workbench.views.evidence",
     "explorer": "workbench.views.panels",
     "extract": "workbench.corpus",
@@ -49,6 +50,7 @@ _LAZY = {
     "show_report": "workbench.views.highlight",
     "tag_reports": "workbench.nlp.tagging",
     "tagging_panel": "workbench.views.tagging",
+    "uncoded_events": "workbench.resolve.events",
 }
 
 
@@ -77,6 +79,7 @@ __all__ = [
     "StoreError",
     "WorkbenchError",
     "charts",
+    "event_charts",
     "evidence",
     "explorer",
     "extract",
@@ -94,4 +97,5 @@ __all__ = [
     "show_report",
     "tag_reports",
     "tagging_panel",
+    "uncoded_events",
 ]

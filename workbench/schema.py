@@ -253,6 +253,16 @@ COLUMNS: dict[str, dict[str, str]] = {
         "claimed": BOOL,
         "confidence": FLOAT,
     },
+    # -- what the events table leaves out, and why (``resolve.events.uncoded_events``)
+    "uncoded_events": {
+        "event_id": TEXT,
+        "report_id": TEXT,
+        "sentence_id": INT,
+        "trigger": TEXT,
+        "actor_text": TEXT,  # the actor phrase the parse found, if any
+        "reason": TEXT,  # negated, no actor, rejected or no actor left
+        "sentence": TEXT,
+    },
     "evidence": {
         "report_id": TEXT,
         "title": TEXT,  # of the report
@@ -371,4 +381,5 @@ KIND_COLORS: dict[str, str] = {
     "date": "#fdd0a2",
     "person": "#dadaeb",
     "supporter": "#f2f2f2",
+    "trigger": "#ffe066",  # an event's trigger word, in event evidence
 }

@@ -266,7 +266,10 @@ class Store:
         return out
 
     def table(self, name: str, *, model: str | None = None) -> pd.DataFrame:
-        """One table of :meth:`tables`; ``reports`` and ``problems`` need no resolution."""
+        """One table of :meth:`tables`; ``reports`` and ``problems`` need no resolution,
+        ``events_raw`` (every event the parse found, before resolution) none either."""
+        if name == "events_raw":
+            return self._db.raw_events(self._model if model is None else model)
         if name in ("reports", "problems"):  # kept in memory until an ingest changes them
             generation = self._db.generation_key()[0]
             if self._read.get(name, (None,))[0] != generation:

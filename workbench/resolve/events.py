@@ -258,6 +258,56 @@ def _mention_index(mentions: pd.DataFrame) -> dict[tuple, dict]:
     return out
 
 
+#: Why a raw event is not in the events table, by what can be seen from the two tables.
+UNCODED_REASONS = {
+    "negated": "negated (“failed to”, “did not”, “denied”)",
+    "no_actor": "no actor it could name (none tagged at the verb's subject or agent)",
+    "gone": "its actor's mention was rejected, or the event was, in a correction",
+}
+
+
+def uncoded_events(
+    events_raw: pd.DataFrame, events: pd.DataFrame, reports: pd.DataFrame
+) -> pd.DataFrame:
+    """The event triggers the parse found that the ``events`` table does not code, each
+    with its sentence and why (:data:`UNCODED_REASONS`), so an analyst can see what the
+    coder left out and add an event where it was wrong (columns ``COLUMNS["uncoded_events"]``).
+
+    Examples
+    --------
+    >>> raw = schema.conform([{"event_id": "e1", "report_id": "r", "sentence_id": 0,
+    ...     "sent_start": 0, "sent_end": 22, "trigger": "attack", "negated": True}], "events_raw")
+    >>> rep = schema.conform([{"report_id": "r", "body": "IS did not attack Hajin."}], "reports")
+    >>> uncoded_events(raw, schema.empty("events"), rep)[["trigger", "reason"]].values.tolist()
+    [['attack', 'negated (“failed to”, “did not”, “denied”)']]
+    """
+    if events_raw is None or events_raw.empty:
+        return schema.empty("uncoded_events")
+    left = events_raw[~events_raw.event_id.isin(set(events.event_id))]
+    bodies = dict(zip(reports.report_id, reports.body, strict=True))
+    rows = []
+    for raw in left.itertuples():
+        if bool(raw.negated) if not pd.isna(raw.negated) else False:
+            why = "negated"
+        elif pd.isna(raw.actor_start) and not isinstance(raw.actor_entity, str):
+            why = "no_actor"
+        else:
+            why = "gone"
+        body = bodies.get(raw.report_id) or ""
+        rows.append(
+            {
+                "event_id": raw.event_id,
+                "report_id": raw.report_id,
+                "sentence_id": raw.sentence_id,
+                "trigger": raw.trigger,
+                "actor_text": raw.actor_text,
+                "reason": UNCODED_REASONS[why],
+                "sentence": body[int(raw.sent_start) : int(raw.sent_end)].strip(),
+            }
+        )
+    return schema.conform(rows, "uncoded_events")
+
+
 def _actor(raw, prefix: str, by_offsets: dict) -> dict | None:
     start, end = getattr(raw, f"{prefix}_start"), getattr(raw, f"{prefix}_end")
     if not pd.isna(start):

@@ -93,6 +93,7 @@ CLICK_KINDS: dict[str, tuple[str, ...]] = {
     "pair": ("source", "target", "relation"),
     "type_pair": ("source_type", "target_type"),
     "place": ("place",),
+    "events": ("events",),  # event ids joined by "|": the event charts' marks
 }
 #: The renderer :func:`use_notebook_renderer` picks unless ``$PLOTLY_RENDERER`` says otherwise.
 NOTEBOOK_RENDERER = "plotly_mimetype+notebook"
@@ -124,6 +125,8 @@ def evidence_query(customdata: Sequence[Any]) -> dict[str, Any]:
     {'actor': 'sdf', 'report': 'r1'}
     >>> evidence_query(["pair", "sdf", "is", "co_mention"])
     {'pair': ('sdf', 'is'), 'relation': 'co_mention'}
+    >>> evidence_query(["events", "e1|e2"])
+    {'events': ['e1', 'e2']}
     """
     kind, *values = list(customdata)
     fields = dict(zip(CLICK_KINDS[kind], values, strict=True))
@@ -131,6 +134,8 @@ def evidence_query(customdata: Sequence[Any]) -> dict[str, Any]:
         return {"pair": (fields["source"], fields["target"]), "relation": fields["relation"]}
     if kind == "type_pair":
         return {"type_pair": (fields["source_type"], fields["target_type"])}
+    if kind == "events":
+        return {"events": [e for e in fields["events"].split("|") if e]}
     if kind == "actor_period":
         return {"actor": fields["actor"], "date_range": (fields["start"], fields["end"])}
     return fields

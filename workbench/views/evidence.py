@@ -7,6 +7,7 @@ pane highlights, so every mark can be checked against the report it came from.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 import numpy as np
@@ -29,6 +30,7 @@ def evidence(
     type_pair: tuple[str, str] | None = None,
     date_range: tuple[Any, Any] | None = None,
     action: str | None = None,
+    events: Collection[str] | None = None,
     limit: int | None = 20,
 ) -> pd.DataFrame:
     """Return the sentences that support a chart mark, newest report first.
@@ -39,7 +41,9 @@ def evidence(
     optionally only by ``relation``; ``type_pair`` (two actor types) sentences linking
     actors of those types; ``date_range`` reports published in that range; ``action``
     the sentences of events with that action (by ``actor``, if given: the sentence is
-    the event's even where the actor is no longer mentioned after a filter). The columns
+    the event's even where the actor is no longer mentioned after a filter); ``events``
+    (event ids, what an event chart's marks carry) the sentences of those events, each
+    with its trigger marked (kind ``trigger``, the ACLED sub-event type as its tip). The columns
     are ``schema.COLUMNS["evidence"]``; each row's ``mentions`` holds one dict per mention
     (``schema.EVIDENCE_MENTION_FIELDS``, offsets into ``sentence``), ready for
     :func:`workbench.views.highlight.highlight_html`. ``attrs["n_sentences"]`` counts all
@@ -67,7 +71,11 @@ def evidence(
     row = np.ones(len(m), dtype=bool)
     keys: set[tuple[str, int]] | None = None
     spans: dict[tuple[str, int], tuple[int, int]] = {}
-    if action is not None:
+    triggers: dict[tuple[str, int], list[dict]] = {}
+    if events is not None:
+        spans, triggers = _sentences_of_events(tables, events)
+        keys = set(spans)
+    elif action is not None:
         spans = _event_sentences(tables, actor=actor, action=action)
         keys = set(spans)
     elif actor is not None:
@@ -83,15 +91,15 @@ def evidence(
     if pair is not None or type_pair is not None:
         linked = _linked_sentences(tables, pair=pair, relation=relation, type_pair=type_pair)
         keys = linked if keys is None else keys & linked
-    if all(v is None for v in (actor, place, pair, type_pair, action)):
+    if all(v is None for v in (actor, place, pair, type_pair, action, events)):
         row &= is_in(m, "kind", schema.ACTOR_KINDS)  # a whole report: the sentences naming actors
     found = _sentence_keys(m, row)
-    if action is not None:  # event sentences need not name any actor still kept
+    if action is not None or events is not None:  # event sentences need not name a kept actor
         kept = set(rep.report_id[rep_ok])
         found = {k for k in keys if k[0] in kept}
     elif keys is not None:
         found &= keys
-    return _evidence_rows(rep, m, found, limit=limit, spans=spans)
+    return _evidence_rows(rep, m, found, limit=limit, spans=spans, extra=triggers)
 
 
 def _sentence_keys(m: pd.DataFrame, mask: np.ndarray) -> set[tuple[str, int]]:
@@ -143,6 +151,30 @@ def _event_sentences(
     }
 
 
+def _sentences_of_events(
+    tables: Tables, event_ids: Collection[str]
+) -> tuple[dict[tuple[str, int], tuple[int, int]], dict[tuple[str, int], list[dict]]]:
+    """The sentence spans of ``event_ids``, and their triggers as marks (body offsets)."""
+    ev = tables.get("events", schema.empty("events"))
+    sub = ev[is_in(ev, "event_id", event_ids)]
+    spans: dict[tuple[str, int], tuple[int, int]] = {}
+    marks: dict[tuple[str, int], list[dict]] = {}
+    for e in sub.itertuples():
+        key = (e.report_id, int(e.sentence_id))
+        spans[key] = (int(e.sent_start), int(e.sent_end))
+        if pd.notna(e.trigger_start) and pd.notna(e.trigger_end):
+            tip = " · ".join(str(v) for v in (e.sub_event_type, e.actor1) if isinstance(v, str))
+            mark = {"start": int(e.trigger_start), "end": int(e.trigger_end), "kind": "trigger"}
+            info = {
+                "text": e.trigger,
+                "entity_id": e.event_id,
+                "canonical": tip,
+                "actor_type": None,
+            }
+            marks.setdefault(key, []).append({**mark, **info})
+    return spans, marks
+
+
 def _evidence_rows(
     reports: pd.DataFrame,
     m: pd.DataFrame,
@@ -150,6 +182,7 @@ def _evidence_rows(
     *,
     limit: int | None,
     spans: dict[tuple[str, int], tuple[int, int]] | None = None,
+    extra: dict[tuple[str, int], list[dict]] | None = None,
 ) -> pd.DataFrame:
     named = reports[reports.report_id.isin({k[0] for k in keys})]
     info = {r.report_id: r for r in named.itertuples(index=False)}
@@ -181,6 +214,11 @@ def _evidence_rows(
             }
             for g in ([] if group is None else group.itertuples())
         ]
+        for mark in (extra or {}).get((rid, sid), []):  # triggers: drop any overlapping mention
+            lo, hi = mark["start"] - s0, mark["end"] - s0
+            marks = [x for x in marks if x["end"] <= lo or x["start"] >= hi]
+            marks.append({**mark, "start": lo, "end": hi})
+        marks.sort(key=lambda x: x["start"])
         rows.append(
             {
                 "report_id": rid,

@@ -56,6 +56,9 @@ def filter_tables(
     places: Collection[str] | None = None,
     outlets: Collection[str] | None = None,
     reports: Collection[str] | None = None,
+    event_types: Collection[str] | None = None,
+    sub_event_types: Collection[str] | None = None,
+    min_fatalities: int | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Return the tables cut down to what the filters keep, consistently across tables.
 
@@ -70,6 +73,10 @@ def filter_tables(
     * ``places`` (place ids) keeps those place mentions and the reports that name them.
     * ``actions`` keeps events with those actions and relations whose ``relation`` is
       one of those actions (``co_mention`` and ``support`` edges are not actions and stay).
+    * ``event_types``, ``sub_event_types`` (ACLED's wording) and ``min_fatalities`` (at
+      least that many reported deaths; an event whose toll is unknown is not kept, since
+      unknown is not zero) keep events only: they describe what happened, so the reports,
+      mentions and co-mention charts stay as they are.
 
     ``actors`` and ``places`` are cut to the ids still mentioned; their ``n_mentions`` and
     ``n_reports`` keep their corpus-wide values. Other tables pass through unchanged.
@@ -86,8 +93,17 @@ def filter_tables(
     >>> out["reports"].report_id.tolist(), out["mentions"].entity_id.tolist()
     (['r2'], ['isis', 'raqqa'])
     """
+    event_filters = {
+        "event_types": event_types,
+        "sub_event_types": sub_event_types,
+        "min_fatalities": min_fatalities,
+    }
     if all(v is None for v in (actors, actor_types, actions, date_range, places, outlets, reports)):
-        return dict(tables)
+        out = dict(tables)
+        if "events" in out and any(v is not None for v in event_filters.values()):
+            none = {"allowed_actors": None, "actions": None, "place_ids": None, "date_range": None}
+            out["events"] = _filter_events(out["events"], **none, **event_filters)
+        return out
     rep = tables["reports"]
     keep_report = np.ones(len(rep), dtype=bool)
     if reports is not None:
@@ -138,6 +154,7 @@ def filter_tables(
             actions=actions,
             place_ids=places,
             date_range=date_range,
+            **event_filters,
         )
     kept = out["mentions"]
     if "actors" in tables:
@@ -411,8 +428,12 @@ def _filter_events(
     actions: Collection[str] | None,
     place_ids: Collection[str] | None,
     date_range: tuple[Any, Any] | None,
+    event_types: Collection[str] | None = None,
+    sub_event_types: Collection[str] | None = None,
+    min_fatalities: int | None = None,
 ) -> pd.DataFrame:
-    """Events whose actor1 or actor2 is allowed, by action, place id and event date."""
+    """Events whose actor1 or actor2 is allowed, by action, place id, event date, ACLED
+    type and sub-type, and reported fatalities."""
     keep = np.ones(len(events), dtype=bool)
     if allowed_actors is not None:
         keep &= is_in(events, "actor1_id", allowed_actors) | is_in(
@@ -424,4 +445,11 @@ def _filter_events(
         keep &= is_in(events, "place_id", place_ids)
     if date_range is not None:
         keep &= events.date.isna().to_numpy() | in_range(events.date, date_range)
+    if event_types is not None:
+        keep &= is_in(events, "event_type", event_types)
+    if sub_event_types is not None:
+        keep &= is_in(events, "sub_event_type", sub_event_types)
+    if min_fatalities is not None:
+        deaths = pd.to_numeric(events.fatalities, errors="coerce").to_numpy(dtype=float)
+        keep &= np.nan_to_num(deaths, nan=-1.0) >= min_fatalities
     return _take(events, keep)

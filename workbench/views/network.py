@@ -9,6 +9,7 @@ target, relation]``); nodes in the colour of their actor type (``["actor", id]``
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 
 import networkx as nx
@@ -24,6 +25,7 @@ __all__ = [
     "edge_traces",
     "midpoints",
     "node_traces",
+    "parallel_ends",
     "segments",
     "spring_positions",
     "strongest",
@@ -119,12 +121,21 @@ def edge_traces(
     return traces, arrows
 
 
-def node_traces(nodes: pd.DataFrame, pos: dict, *, labels: int) -> list[go.Scatter]:
+def node_traces(
+    nodes: pd.DataFrame,
+    pos: dict,
+    *,
+    labels: int,
+    count: str = "n_mentions",
+    unit: str = "mentions",
+) -> list[go.Scatter]:
     """One trace of markers per actor type, sized by mentions; the ``labels`` most
     mentioned nodes are named. ``nodes`` is indexed by actor id, with ``label``,
-    ``actor_type`` and ``n_mentions`` columns."""
-    labelled = set(nodes.n_mentions.sort_values(ascending=False, kind="stable").index[:labels])
-    biggest = max(nodes.n_mentions.max(), 1)
+    ``actor_type`` and ``n_mentions`` columns. A network of something else than mentions
+    sizes by its own ``count`` column and names its ``unit`` in the hover."""
+    sizes = nodes[count]
+    labelled = set(sizes.sort_values(ascending=False, kind="stable").index[:labels])
+    biggest = max(sizes.max(), 1)
     return [
         go.Scatter(
             x=[pos[a][0] for a in group.index],
@@ -135,14 +146,14 @@ def node_traces(nodes: pd.DataFrame, pos: dict, *, labels: int) -> list[go.Scatt
             textposition="top center",
             textfont={"size": 12},
             marker={
-                "size": 12 + 18 * np.sqrt(group.n_mentions / biggest),
+                "size": 12 + 18 * np.sqrt(group[count] / biggest),
                 "color": type_color(actor_type),
                 "line": {"color": "white", "width": 1.5},
             },
             customdata=[["actor", a] for a in group.index],
             hovertext=[
-                f"<b>{lab}</b> · {type_label(actor_type)}<br>{n} mentions"
-                for lab, n in zip(group.label, group.n_mentions, strict=True)
+                f"<b>{lab}</b> · {type_label(actor_type)}<br>{n} {unit}"
+                for lab, n in zip(group.label, group[count], strict=True)
             ],
             hoverinfo="text",
         )
@@ -169,6 +180,30 @@ def segments(edges: pd.DataFrame, pos: dict) -> tuple[list, list]:
         xs += [pos[s][0], pos[t][0], None]
         ys += [pos[s][1], pos[t][1], None]
     return xs, ys
+
+
+def parallel_ends(edges: pd.DataFrame, pos: dict, *, gap: float) -> list[tuple[Position, Position]]:
+    """Start and end of each edge, shifted sideways so that edges between the same two
+    nodes (in either direction) run side by side, ``gap`` apart, instead of on top of
+    each other; a lone edge stays on the line between its nodes.
+
+    Examples
+    --------
+    >>> e = pd.DataFrame({"source": ["a", "b"], "target": ["b", "a"]})
+    >>> pos = {"a": np.array([0.0, 0.0]), "b": np.array([1.0, 0.0])}
+    >>> [tuple(round(float(v), 2) for v in s) for s, _ in parallel_ends(e, pos, gap=0.2)]
+    [(0.0, -0.1), (1.0, 0.1)]
+    """
+    pairs = [tuple(sorted(st)) for st in zip(edges.source, edges.target, strict=True)]
+    total, seen = Counter(pairs), Counter()
+    ends = []
+    for s, t, (a, b) in zip(edges.source, edges.target, pairs, strict=True):
+        d = np.asarray(pos[b], dtype=float) - np.asarray(pos[a], dtype=float)
+        normal = np.array([-d[1], d[0]]) / (float(np.hypot(*d)) or 1.0)
+        shift = (seen[a, b] - (total[a, b] - 1) / 2) * gap * normal
+        seen[a, b] += 1
+        ends.append((tuple(pos[s] + shift), tuple(pos[t] + shift)))
+    return ends
 
 
 def midpoints(edges: pd.DataFrame, pos: dict) -> list[Position]:

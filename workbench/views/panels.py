@@ -21,7 +21,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from workbench import schema
-from workbench.views import charts, filters
+from workbench.views import charts, event_charts, filters
 from workbench.views.evidence import evidence
 from workbench.views.highlight import highlight_html
 from workbench.views.style import given, shorten
@@ -30,11 +30,23 @@ from workbench.views.style import given, shorten
 EXPLORER_CHARTS: dict[str, Callable[..., go.Figure]] = {
     "Who": charts.involvement_bar,
     "Actor × report": charts.actor_report_heatmap,
-    "With whom": charts.dyad_network,
+    "Named together": charts.dyad_network,
     "Type × type": charts.interaction_matrix,
     "Where": charts.place_map,
     "When": charts.actor_timeline,
+    "Who did what to whom": event_charts.hostile_network,
+    "ACLED interactions": event_charts.inter_matrix,
+    "Events over time": event_charts.events_over_time,
+    "Deaths": event_charts.fatalities_by_actor,
+    "Events map": event_charts.events_map,
 }
+#: The fatalities filter: label -> at least that many reported deaths (None: any event).
+FATALITY_OPTIONS: list[tuple[str, int | None]] = [
+    ("any event", None),
+    ("at least 1 reported", 1),
+    ("at least 10 reported", 10),
+    ("at least 100 reported", 100),
+]
 #: What the evidence pane says before anything is clicked.
 EVIDENCE_PROMPT = (
     "<i>Click a bar, cell, node, edge marker or place to see the sentences behind it.</i>"
@@ -103,6 +115,15 @@ class Explorer(widgets.VBox):
         self.action_buttons = {
             a: _toggle(a.replace("_", " "), charts.ACTION_COLORS[a]) for a in actions
         }
+        kinds = [k for k in dict.fromkeys(events.event_type.dropna()) if k]
+        self.event_type_buttons = {k: _toggle(k, "#333") for k in sorted(kinds)}
+        subs = sorted(k for k in dict.fromkeys(events.sub_event_type.dropna()) if k)
+        self.sub_event_select = widgets.SelectMultiple(
+            options=subs, rows=min(6, len(subs) or 1), layout=row, tooltip="none selected = all"
+        )
+        self.fatalities_picker = widgets.Dropdown(
+            options=FATALITY_OPTIONS, value=None, description="Deaths", layout=row
+        )
         days = filters.date_options(self.tables)
         self.date_slider = widgets.SelectionRangeSlider(
             options=[(d.strftime("%Y-%m-%d"), d) for d in days] or [("no dates", None)],
@@ -140,8 +161,11 @@ class Explorer(widgets.VBox):
             self.date_slider,
             self.outlet_select,
             self.report_select,
+            self.sub_event_select,
+            self.fatalities_picker,
             *self.type_buttons.values(),
             *self.action_buttons.values(),
+            *self.event_type_buttons.values(),
         ):
             control.observe(self._on_filter, "value")
         self.reset_button.on_click(lambda _: self.reset())
@@ -152,6 +176,13 @@ class Explorer(widgets.VBox):
             "Actors": [self.search, self.actor_select],
             "Actor types": [_wrap(self.type_buttons.values())],
             "Actions": [_wrap(self.action_buttons.values())] if self.action_buttons else [],
+            "Events (ACLED types)": [
+                _wrap(self.event_type_buttons.values()),
+                self.sub_event_select,
+                self.fatalities_picker,
+            ]
+            if self.event_type_buttons
+            else [],
             "Published": [self.date_slider],
             "Outlets": [self.outlet_select],
             "Reports": [self.report_select],
@@ -171,6 +202,8 @@ class Explorer(widgets.VBox):
         self.search.add_class("wb-actor-search")
         self.actor_select.add_class("wb-actor-select")
         self.evidence_pane.add_class("wb-evidence-pane")
+        self.sub_event_select.add_class("wb-sub-event-select")
+        self.fatalities_picker.add_class("wb-fatalities")
         self._show_status()
 
     def filter_args(self) -> dict[str, Any]:
@@ -178,6 +211,7 @@ class Explorer(widgets.VBox):
         for (``None`` where a control keeps everything)."""
         types = [t for t, b in self.type_buttons.items() if b.value]
         actions = [a for a, b in self.action_buttons.items() if b.value]
+        kinds = [k for k, b in self.event_type_buttons.items() if b.value]
         lo, hi = self.date_slider.index
         all_dates = self.date_slider.disabled or (lo, hi) == (0, len(self.date_slider.options) - 1)
         return {
@@ -187,6 +221,9 @@ class Explorer(widgets.VBox):
             "date_range": None if all_dates else self.date_slider.value,
             "outlets": list(self.outlet_select.value) or None,
             "reports": list(self.report_select.value) or None,
+            "event_types": None if len(kinds) == len(self.event_type_buttons) else kinds,
+            "sub_event_types": list(self.sub_event_select.value) or None,
+            "min_fatalities": self.fatalities_picker.value,
         }
 
     def refresh(self) -> None:
@@ -205,8 +242,11 @@ class Explorer(widgets.VBox):
         with self._hold():
             self.search.value = ""
             self.actor_select.value = ()
-            for button in (*self.type_buttons.values(), *self.action_buttons.values()):
+            buttons = (self.type_buttons, self.action_buttons, self.event_type_buttons)
+            for button in (b for group in buttons for b in group.values()):
                 button.value = True
+            self.sub_event_select.value = ()
+            self.fatalities_picker.value = None
             self.date_slider.index = (0, len(self.date_slider.options) - 1)
             self.outlet_select.value = ()
             self.report_select.value = ()
@@ -252,6 +292,8 @@ class Explorer(widgets.VBox):
         f = self.filtered
         m = f["mentions"]
         counts = [(len(f["reports"]), "report"), (len(f["actors"]), "actor"), (len(m), "mention")]
+        if "events" in f:
+            counts.append((len(f["events"]), "event"))
         shown = [f"{n} {word}{'' if n == 1 else 's'}" for n, word in counts]
         if not self.date_slider.disabled:
             shown.insert(0, "{} to {}".format(*self.date_slider.label))
@@ -361,6 +403,9 @@ def describe_query(query: Mapping[str, Any], tables: Mapping[str, pd.DataFrame])
         relation = query.get("relation") or "co_mention"
         style = charts.RELATION_STYLES.get(relation)
         parts.append(f"{a} {style['label'] if style else relation.replace('_', ' ')} {b}")
+    if "events" in query:
+        n = len(query["events"])
+        parts.append(f"{n} event{'' if n == 1 else 's'}")
     if "type_pair" in query:
         parts.append(" · ".join(t.replace("_", " ") for t in query["type_pair"]))
     if "actor" in query:

@@ -30,11 +30,13 @@ from workbench.schema import ACTOR_TYPE_COLORS
 __all__ = [
     "ACTION_COLORS",
     "ACTOR_TYPE_COLORS",
+    "EVENT_TYPE_COLORS",
     "FONT",
     "GRID_COLOR",
     "RELATION_STYLES",
     "bar_height",
     "color_label",
+    "empty_figure",
     "escape",
     "hover_text",
     "new_figure",
@@ -43,6 +45,7 @@ __all__ = [
     "given",
     "shorten",
     "style_figure",
+    "tint",
     "type_color",
     "type_label",
 ]
@@ -63,6 +66,16 @@ ACTION_COLORS: dict[str, str] = {
     "riot": "#4393c3",
     "agreement_or_ceasefire": "#1b7837",
     "other": "#999999",
+}
+#: One colour per ACLED event type (``events.event_type``), near its main action's colour;
+#: a chart that splits an event type by sub-event type draws the sub-types in :func:`tint`\s.
+EVENT_TYPE_COLORS: dict[str, str] = {
+    "Battles": "#b2182b",
+    "Explosions/Remote violence": "#542788",
+    "Violence against civilians": "#c51b7d",
+    "Protests": "#2166ac",
+    "Riots": "#4393c3",
+    "Strategic developments": "#35978f",
 }
 #: How each ``relations.relation`` is drawn in ``charts.dyad_network``. Any other value is
 #: an event action (a hostile edge) and is drawn with ``RELATION_STYLES["hostile"]``.
@@ -97,6 +110,38 @@ def style_figure(fig: go.Figure, *, title: str, legend_title: str | None = None)
     )
     fig.update_xaxes(gridcolor=GRID_COLOR, linecolor=GRID_COLOR, zerolinecolor=GRID_COLOR)
     fig.update_yaxes(gridcolor=GRID_COLOR, linecolor=GRID_COLOR, zerolinecolor=GRID_COLOR)
+
+
+def empty_figure(*, title: str, message: str) -> go.Figure:
+    """A chart with nothing to draw: its title, and ``message`` (say what is missing) in
+    the middle, so that a panel shows why it is blank instead of an empty grid.
+
+    Examples
+    --------
+    >>> empty_figure(title="Who", message="No events").layout.annotations[0].text
+    'No events'
+    """
+    fig = new_figure()
+    style_figure(fig, title=title)
+    fig.add_annotation(
+        text=message, xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False, font_size=15
+    )
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return fig
+
+
+def tint(color: str, amount: float) -> str:
+    """``color`` (``"#rrggbb"``) mixed with white: ``amount`` 0 keeps it, 1 gives white.
+
+    Examples
+    --------
+    >>> tint("#000000", 0.5), tint("#b2182b", 0)
+    ('#808080', '#b2182b')
+    """
+    rgb = np.array([int(color[i : i + 2], 16) for i in (1, 3, 5)], dtype=float)
+    mixed = np.rint(rgb + (255 - rgb) * amount).astype(int)
+    return "#" + "".join(f"{c:02x}" for c in mixed)
 
 
 def bar_height(n: int) -> int:
@@ -192,7 +237,10 @@ def given(value: object) -> bool:
 
     Examples
     --------
-    >>> given("SDF"), given(float("nan")), given("")
-    (True, False, False)
+    >>> given("SDF"), given(float("nan")), given(pd.NA), given(""), given(["a"])
+    (True, False, False, False, True)
     """
-    return value is not None and not (isinstance(value, float) and value != value) and value != ""
+    if value is None or (isinstance(value, str) and value == ""):
+        return False
+    missing = pd.isna(value)
+    return not bool(missing) if np.ndim(missing) == 0 else True  # a list is a value

@@ -194,6 +194,27 @@ def ledger_options(ledger: pd.DataFrame) -> list[tuple[str, int]]:
     return out
 
 
+def event_options(events: pd.DataFrame, report_id: str, sentence_id: int) -> list[tuple[str, str]]:
+    """The events coded from one sentence, for the panel's list beside it:
+    ``("SDF → Islamic State · Armed clash · Hajin · 3 dead", event_id)``.
+
+    Examples
+    --------
+    >>> ev = schema.conform([{"event_id": "e1", "report_id": "r", "sentence_id": 2,
+    ...     "actor1": "SDF", "sub_event_type": "Armed clash", "location": "Hajin"}], "events")
+    >>> event_options(ev, "r", 2)
+    [('SDF · Armed clash · Hajin', 'e1')]
+    """
+    here = events[(events.report_id == report_id) & (events.sentence_id == sentence_id)]
+    out = []
+    for e in here.sort_values("trigger_start").itertuples():
+        who = f"{e.actor1} → {e.actor2}" if given(e.actor2) else str(e.actor1)
+        toll = f"{int(e.fatalities)} dead" if given(e.fatalities) else ""
+        parts = [who, e.sub_event_type, e.location, toll, "claimed" if e.claimed is True else ""]
+        out.append((shorten(" · ".join(str(p) for p in parts if given(p)), 70), e.event_id))
+    return out
+
+
 def tagging_panel(store: Any, report_id: str | None = None) -> TaggingPanel:
     """Return a panel to review one report's tags and correct them through ``store``
     (a :class:`workbench.Store`): reject or relabel a mention (or every mention of its
@@ -206,7 +227,8 @@ class TaggingPanel(widgets.VBox):
     """The widget :func:`tagging_panel` returns. Parts: ``report_picker``, ``view`` (the
     highlighted report), ``headline_picker`` and ``mention_picker`` (body), ``details``,
     ``scope``, ``buttons`` (label -> Button), ``values`` (label -> Dropdown, all starting
-    empty), ``confirm_box`` (``confirm_button``, ``cancel_button``), ``undo_button`` (the
+    empty), ``confirm_box`` (``confirm_button``, ``cancel_button``), ``event_picker`` (the
+    events coded from the mention's sentence) with ``reject_event_button``, ``undo_button`` (the
     panel's last action), ``ledger_picker`` with ``undo_selected``, and ``message``."""
 
     def __init__(self, store: Any, *, report_id: str | None = None) -> None:
@@ -255,6 +277,9 @@ class TaggingPanel(widgets.VBox):
             [self.question, widgets.HBox([self.confirm_button, self.cancel_button])],
             layout={"display": "none"},
         )
+        self.event_picker = widgets.Select(rows=3, layout={"width": "100%"})
+        self.reject_event_button = widgets.Button(description="Reject event")
+        self.reject_event_button.on_click(lambda _: self.reject_event())
         self.undo_button = widgets.Button(description="Undo last", icon="undo")
         self.undo_button.on_click(lambda _: self.undo())
         self.ledger_picker = widgets.Select(rows=4, layout={"width": "100%"})
@@ -278,6 +303,9 @@ class TaggingPanel(widgets.VBox):
                 self.scope,
                 *rows,
                 self.confirm_box,
+                heading("Events coded from this sentence"),
+                self.event_picker,
+                self.reject_event_button,
                 heading("Corrections in this store"),
                 self.ledger_picker,
                 widgets.HBox([self.undo_button, self.undo_selected]),
@@ -297,6 +325,7 @@ class TaggingPanel(widgets.VBox):
             (self.values["Merge into"], "merge-value"),
             (self.confirm_box, "confirm"),
             (self.ledger_picker, "ledger"),
+            (self.event_picker, "sentence-events"),
             (self.message, "tagging-message"),
         ]:
             part.add_class(f"wb-{name}")  # handles for browser tests and custom CSS
@@ -354,6 +383,13 @@ class TaggingPanel(widgets.VBox):
             reach = mentions_in_scope(self.tables["mentions"], row, self.scope.value)
             targets = [correction_for(action, m, value=value)[1] for m in reach.to_dict("records")]
         return self._submit(kind, targets)
+
+    def reject_event(self) -> int | None:
+        """Reject the event chosen in the list beside the sentence (by its ``event_id``)."""
+        if self.event_picker.value is None:
+            self._say("Choose an event of this sentence first.", error=True)
+            return None
+        return self._submit("reject_event", [{"event_id": self.event_picker.value}])
 
     def confirm(self) -> int | None:
         """Send the merge :meth:`apply` asked about."""
@@ -420,7 +456,10 @@ class TaggingPanel(widgets.VBox):
         row = self._row()
         if row is None:
             self.details.value = "<i>Pick a mention in the headline or the body.</i>"
+            self.event_picker.options = []
             return
+        events = self.tables.get("events", schema.empty("events"))
+        self.event_picker.options = event_options(events, row["report_id"], int(row["sentence_id"]))
         actor = row["entity_id"] if row["kind"] in schema.ACTOR_KINDS else None
         esc = html.escape
         parts = [f"<b>{esc(row['text'])}</b> is tagged <b>{esc(str(row['kind']))}</b>"]
