@@ -304,8 +304,7 @@ class TaggingPanel(widgets.VBox):
                 *rows,
                 self.confirm_box,
                 heading("Events coded from this sentence"),
-                self.event_picker,
-                self.reject_event_button,
+                self.event_picker,  # reject_event_button joins it with event-id corrections
                 heading("Corrections in this store"),
                 self.ledger_picker,
                 widgets.HBox([self.undo_button, self.undo_selected]),
