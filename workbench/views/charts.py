@@ -347,8 +347,17 @@ def dyad_network(
     edge_lines, arrows = network.edge_traces(edges, pos, actors.label)
     nodes = actors.loc[[n for n in kept if n in actors.index]]
     fig = new_figure(*edge_lines, *network.node_traces(nodes, pos, labels=labels))
-    style_figure(fig, title="With whom: actors named together, and who backs whom")
-    fig.update_layout(annotations=arrows, height=620, legend_title_text="")
+    hostile = bool(set(edges.relation) - {"co_mention", "support"})
+    title = "With whom: actors named in the same sentence (co-mentions), and who backs whom"
+    style_figure(fig, title=title + (", and who acts against whom" if hostile else ""))
+    fig.update_layout(
+        title_subtitle_text="Grey: named in one sentence (a co-mention), which says nothing of "
+        "who fights whom; red arrows are coded events",
+        margin_t=80,
+        annotations=arrows,
+        height=620,
+        legend_title_text="",
+    )
     xs = [p[0] for p in pos.values()] or [0.0]
     pad = 0.15 * (max(xs) - min(xs)) + 0.05  # room for the outermost labels
     fig.update_xaxes(visible=False, range=[min(xs) - pad, max(xs) + pad])
@@ -387,6 +396,7 @@ def interaction_matrix(tables: Tables, *, relation: str = "co_mention") -> go.Fi
     z = z[np.ix_(present, present)]
     types = [schema.ACTOR_TYPES[i] for i in present]
     labels = [color_label(type_label(x), x) for x in types]
+    unit = "sentences naming both (co-mentions)" if relation == "co_mention" else "sentences"
     fig = new_figure(
         go.Heatmap(
             z=z,
@@ -397,12 +407,14 @@ def interaction_matrix(tables: Tables, *, relation: str = "co_mention") -> go.Fi
             ygap=2,
             text=z,
             texttemplate="%{text}",
-            hovertemplate="%{y} · %{x}: %{z} sentences<extra></extra>",
+            hovertemplate="%{y} · %{x}: %{z} " + unit + "<extra></extra>",
             customdata=[[["type_pair", a, b] for b in types] for a in types],
             colorbar={"title": {"text": "sentences"}},
         )
     )
     named = RELATION_STYLES.get(relation, {}).get("label", relation.replace("_", " "))
+    if relation == "co_mention":
+        named = "named in the same sentence (co-mentions)"
     style_figure(fig, title=f"Which kinds of actor meet: {named}, by actor type")
     fig.update_layout(height=max(360, 70 * len(types) + 160))
     fig.update_yaxes(autorange="reversed", automargin=True)

@@ -11,7 +11,7 @@ Conventions, as in :mod:`~workbench.views.charts` (tables first, options keyword
 
 * Every mark that stands for events carries ``customdata`` ``["events", "id1|id2|..."]``
   (the event ids joined by ``"|"``); ``charts.evidence_query`` turns it into
-  ``{"events": [ids]}``. Network nodes are events too (the actor's events drawn).
+  ``{"events": [ids]}``. Network nodes do too: a node stands for the actor's events drawn.
 * Nothing is invented: events without a date, a place or a fatality count are left out
   of the chart that needs them, and the subtitle says how many.
 * A chart with nothing to draw returns a figure that says why (:func:`style.empty_figure`).
@@ -20,7 +20,7 @@ Conventions, as in :mod:`~workbench.views.charts` (tables first, options keyword
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cache
 
 import numpy as np
@@ -28,13 +28,13 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from workbench import schema
+from workbench.lexicon.acled import INTER_FILE
 from workbench.lexicon.events import load_event_inter, load_sub_event_types
 from workbench.views import maps, network, timeline
 from workbench.views.counts import actor_info, relation_edges
 from workbench.views.style import (
     ACTION_COLORS,
     EVENT_TYPE_COLORS,
-    RELATION_STYLES,
     bar_height,
     empty_figure,
     escape,
@@ -48,6 +48,7 @@ from workbench.views.style import (
 )
 
 __all__ = [
+    "NOT_HOSTILE",
     "events_map",
     "events_over_time",
     "fatalities_by_actor",
@@ -60,22 +61,17 @@ Tables = Mapping[str, pd.DataFrame]
 #: Actions between two actors that are not one acting against the other: left out of
 #: :func:`hostile_network` (and counted in its subtitle).
 NOT_HOSTILE = ("agreement_or_ceasefire",)
-#: Actions whose label is a countable noun ("3 airstrikes"); others count "events".
-_NOUN_ACTIONS = {
-    "battle",
-    "armed_clash",
-    "airstrike",
-    "suicide_bomb",
-    "attack_on_civilians",
-    "abduction",
-    "arrest",
-    "protest",
-    "riot",
-}
+#: Actions whose label is a countable noun ("3 airstrikes"); the others count "events".
+_NOUN_ACTIONS = frozenset(
+    ("battle", "armed_clash", "airstrike", "suicide_bomb", "attack_on_civilians")
+    + ("abduction", "arrest", "protest", "riot")
+)
+#: Days in a bar of each period, for the bar widths of :func:`events_over_time`.
+_PERIOD_DAYS = {"D": 1, "W": 7, "MS": 30}
 
 
 def hostile_network(
-    tables: Tables, *, top: int = 25, labels: int = 12, max_edges: int = 80, seed: int = 7
+    tables: Tables, *, top: int = 25, labels: int = 16, max_edges: int = 80, seed: int = 7
 ) -> go.Figure:
     """Directed network of who acted against whom: an arrow from actor 1 to actor 2 per
     action, coloured by the action, as wide as its number of events.
@@ -86,7 +82,8 @@ def hostile_network(
     own ("backs"), so backing never looks like an attack. Nodes are sized by events and
     coloured by actor type; ``top`` keeps the actors in most events, ``max_edges`` the
     heaviest edges and ``labels`` names the busiest nodes. Parallel edges (two actions,
-    or both directions) run side by side. The layout is a seeded spring layout.
+    or both directions) run side by side. Each connected part has its own seeded spring
+    layout (:func:`network.component_positions`), so the picture is stable.
 
     Examples
     --------
@@ -113,45 +110,38 @@ def hostile_network(
     )
     edges, kept = network.strongest(edges, top=top, max_edges=max_edges)
     edges = edges.reset_index(drop=True)
-    support = relation_edges(tables, relations=["support"]) if "relations" in tables else None
-    if support is not None:
-        inside = support.source.isin(kept) & support.target.isin(kept)
-        support = support[inside & (support.source != support.target)]
-    pulls = pd.concat([edges, support], ignore_index=True) if support is not None else edges
-    pos = network.spring_positions(kept, pulls, seed=seed)
+    support = _support(tables, kept)
+    pos = network.component_positions(kept, pd.concat([edges, support]), seed=seed)
     actors = _actors(tables, hostile, kept)
-    fig = new_figure(*_action_traces(edges, pos, actors.label, fig_arrows := []))
-    if support is not None and len(support):
-        lines, arrows = network.edge_traces(support, pos, actors.label)
+    traces, arrows = _action_traces(edges, pos, actors.label)
+    fig = new_figure(*traces)
+    if len(support):
+        lines, backing = network.edge_traces(support, pos, actors.label)  # dashed, "backs"
         fig.add_traces(lines)
-        fig_arrows += arrows
-    shown = hostile[hostile.actor1_id.isin(kept) & hostile.actor2_id.isin(kept)]
-    drawn = shown.merge(edges[["source", "target", "action"]], how="inner",
-                        left_on=["actor1_id", "actor2_id", "action"],
-                        right_on=["source", "target", "action"])  # fmt: skip
-    mine = pd.concat([drawn[["actor1_id", "event_id"]].set_axis(["actor", "event_id"], axis=1),
-                      drawn[["actor2_id", "event_id"]].set_axis(["actor", "event_id"], axis=1)])  # fmt: skip
-    node_ids = mine.groupby("actor").event_id.agg("|".join)
+        arrows += backing
+    keys = ["actor1_id", "actor2_id", "action"]
+    drawn = hostile.merge(edges[["source", "target", "action"]].set_axis(keys, axis=1), on=keys)
+    sides = [drawn[[a, "event_id"]].set_axis(["actor", "event_id"], axis=1) for a in keys[:2]]
+    per_actor = pd.concat(sides).groupby("actor").event_id
+    node_ids = per_actor.agg("|".join)
     nodes = actors.loc[[a for a in kept if a in node_ids.index]]
-    nodes = nodes.assign(n_events=mine.groupby("actor").size().reindex(nodes.index))
+    nodes = nodes.assign(n_events=per_actor.size().reindex(nodes.index))
     for trace in network.node_traces(nodes, pos, labels=labels, count="n_events", unit="events"):
-        trace.customdata = [
-            _click(node_ids[a]) for _, a in trace.customdata
-        ]  # events, not mentions
+        trace.customdata = [_click(node_ids[a]) for _, a in trace.customdata]  # not ["actor", a]
         trace.legend = "legend2"
         fig.add_trace(trace)
-    notes = [f"{len(drawn)} events · {len(edges)} arrows (width: events)"]
-    notes += (
-        [f"{len(support)} backing links, dashed"] if support is not None and len(support) else []
-    )
-    notes += [f"{n} {w} not drawn" for n, w in [
-        (int(selfish.sum()), "events with the same actor on both sides"),
-        (int((calm & ~selfish).sum()), "agreements"),
-        (len(hostile) - len(drawn), "events beyond the top actors and edges"),
-    ] if n]  # fmt: skip
+    notes = [f"{len(drawn)} events, {len(edges)} arrows (width: events)"]
+    if len(support):
+        notes.append(f"dashed green: {len(support)} backing links from sentences")
+    left_out = {
+        "events with the same actor on both sides": int(selfish.sum()),
+        "agreements": int((calm & ~selfish).sum()),
+        "events beyond the top actors and edges": len(hostile) - len(drawn),
+    }
+    notes += [f"{n} {what} not drawn" for what, n in left_out.items() if n]
     _titled(fig, title, "; ".join(notes))
     fig.update_layout(
-        annotations=fig_arrows,
+        annotations=arrows,
         height=640,
         legend={"title_text": "action", "y": 1, "yanchor": "top"},
         legend2={"title_text": "actor type", "y": 0, "yanchor": "bottom"},
@@ -176,8 +166,10 @@ def inter_matrix(tables: Tables) -> go.Figure:
     >>> ev = schema.conform([{"event_id": "a", "inter1": 1, "inter2": 2},
     ...                      {"event_id": "b", "inter1": 1}], "events")
     >>> heat = inter_matrix({"events": ev}).data[0]
-    >>> list(heat.y), list(heat.x), heat.z.tolist()
-    (['1 State forces', '2 Rebel groups'], ['1 State forces', '2 Rebel groups', '(none)'], [[0, 1, 1], [0, 0, 0]])
+    >>> list(heat.y), list(heat.x)
+    (['1 State forces', '2 Rebel groups'], ['1 State forces', '2 Rebel groups', '(none)'])
+    >>> heat.z.tolist()
+    [[0, 1, 1], [0, 0, 0]]
     """
     title = "Who acts on whom, by ACLED actor type (inter codes)"
     ev = _events(tables)
@@ -185,7 +177,7 @@ def inter_matrix(tables: Tables) -> go.Figure:
     if coded.empty:
         return empty_figure(title=title, message="No events with an ACLED inter code")
     coded = coded.assign(inter1=coded.inter1.astype(int), inter2=coded.inter2.fillna(0).astype(int))
-    codes = sorted(set(coded.inter1) | set(coded.inter2) - {0})
+    codes = sorted((set(coded.inter1) | set(coded.inter2)) - {0})
     cols = [*codes, 0]
     cells = coded.groupby(["inter1", "inter2"]).event_id.agg(list)
     names = _inter_names()
@@ -194,8 +186,7 @@ def inter_matrix(tables: Tables) -> go.Figure:
 
     def hover(r: int, c: int, n: int) -> str:
         if c == 0:
-            return (f"<b>{label[r]}</b> with no second actor<br>ACLED's sole interaction "
-                    f"{r}0: {n} events")  # fmt: skip
+            return f"<b>{label[r]}</b> with no second actor<br>ACLED's sole interaction {r}0: {n} events"
         pair = "".join(map(str, sorted((r, c))))
         return f"<b>{label[r]}</b> → <b>{label[c]}</b><br>interaction {pair}: {n} events"
 
@@ -212,20 +203,19 @@ def inter_matrix(tables: Tables) -> go.Figure:
             hovertext=[
                 [hover(r, c, int(n)) for c, n in zip(cols, row, strict=True)]
                 for r, row in zip(codes, z, strict=True)
-            ],  # fmt: skip
+            ],
             hovertemplate="%{hovertext}<extra></extra>",
             customdata=[[_click("|".join(cells.get((r, c), []))) for c in cols] for r in codes],
             colorbar={"title": {"text": "events"}},
         )
     )
     notes = [f"{len(coded)} events; rows: actor 1 (acting), columns: actor 2"]
-    notes += [f"{len(ev) - len(coded)} events without an inter code not shown"] * (
-        len(ev) > len(coded)
-    )
+    if len(ev) > len(coded):
+        notes.append(f"{len(ev) - len(coded)} events without an inter code not shown")
     _titled(fig, title, "; ".join(notes))
     fig.update_layout(height=max(380, 60 * len(codes) + 200))
     fig.update_yaxes(autorange="reversed", automargin=True, title_text="actor 1")
-    fig.update_xaxes(tickangle=-30, automargin=True, title_text="actor 2", side="top")
+    fig.update_xaxes(tickangle=-30, automargin=True, title_text="actor 2")
     return fig
 
 
@@ -243,7 +233,7 @@ def events_over_time(tables: Tables, *, freq: str | None = None) -> go.Figure:
     ...     "Armed clash", "event_type": "Battles"}, {"event_id": "b"}], "events")
     >>> fig = events_over_time({"events": ev})
     >>> fig.data[0].name, list(fig.data[0].y), fig.layout.title.subtitle.text
-    ('Armed clash', [1], '1 events per day; 1 events without a date not shown')
+    ('Armed clash', [1], '1 dated events per day; 1 events without a date not shown')
     """
     title = "When: events over time, by sub-event type"
     ev = _events(tables)
@@ -253,42 +243,51 @@ def events_over_time(tables: Tables, *, freq: str | None = None) -> go.Figure:
         missing = f" ({undated} events without a date)" if undated else ""
         return empty_figure(title=title, message=f"No dated events{missing}")
     freq = freq or timeline.pick_freq(dated.date)
-    unit = {"D": "day", "W": "week", "MS": "month"}[freq]
     start = _period_start(dated.date, freq)
     dated = dated.assign(
         start=start,
         sub_event_type=dated.sub_event_type.fillna("(no sub-event type)"),
-        period=start.dt.strftime("%b %Y" if freq == "MS" else "%d %b %Y"),
+        period=("week of " if freq == "W" else "")
+        + start.dt.strftime("%b %Y" if freq == "MS" else "%d %b %Y"),
     )
-    colors = _sub_event_colors(dated)
-    width = {"D": 1, "W": 7, "MS": 30}[freq] * 0.8 * 86_400_000  # ms, as date axes count
+    days = _PERIOD_DAYS[freq]
+    middle = pd.Timedelta(days=(days - 1) / 2)  # a week's or month's bar spans its period
     fig = new_figure()
-    for sub, color in colors.items():
-        group = dated[dated.sub_event_type == sub].groupby("start")
-        bars = group.agg(n=("event_id", "size"), ids=("event_id", "|".join),
-                         period=("period", "first"))  # fmt: skip
-        week = "week of " if freq == "W" else ""
+    for sub, color in _sub_event_colors(dated).items():
+        bars = (
+            dated[dated.sub_event_type == sub]
+            .groupby("start")
+            .agg(n=("event_id", "size"), ids=("event_id", "|".join), period=("period", "first"))
+        )
         fig.add_bar(
-            x=bars.index + (pd.Timedelta(0) if freq == "D" else pd.Timedelta(days=width / 1.6e8)),
+            x=bars.index + middle,
             y=bars.n.tolist(),
-            width=width,
+            width=0.8 * days * 86_400_000,  # milliseconds, as date axes count
             name=escape(sub),
             marker_color=color,
             customdata=[_click(i) for i in bars.ids],
             hovertext=[
-                f"{week}{p}<br>{n} {escape(sub)}" for p, n in zip(bars.period, bars.n, strict=True)
-            ],  # fmt: skip
+                f"{p}<br>{n} {escape(sub)}" for p, n in zip(bars.period, bars.n, strict=True)
+            ],
             hoverinfo="text",
         )
-    note = f"{len(dated)} events per {unit}"
+    unit = {"D": "day", "W": "week", "MS": "month"}[freq]
+    note = f"{len(dated)} dated events per {unit}"
     _titled(fig, title, note + (f"; {undated} events without a date not shown" if undated else ""))
-    fig.update_layout(barmode="stack", height=460, legend_title_text="sub-event type (ACLED)")
+    fig.update_layout(
+        barmode="stack",
+        height=460,
+        legend_title_text="sub-event type (ACLED)",
+        legend_traceorder="normal",
+    )
+    pad = pd.Timedelta(days=days)
+    fig.update_xaxes(range=[dated.start.min() - pad, dated.start.max() + 2 * pad])
     fig.update_yaxes(title_text="events")
     return fig
 
 
 def fatalities_by_actor(tables: Tables, *, top: int = 20) -> go.Figure:
-    """Horizontal bars: the fatalities reports give for each acting actor's events (actor 1),
+    """Horizontal bars: the deaths reports give for each acting actor's events (actor 1),
     summed over the events with a number; most on top, coloured by actor type.
 
     An event whose report gives no number is *unknown*, not zero: it is not in the sum,
@@ -313,11 +312,10 @@ def fatalities_by_actor(tables: Tables, *, top: int = 20) -> go.Figure:
     per = known.groupby("actor1_id").agg(
         fatalities=("fatalities", "sum"), n_known=("event_id", "size"), ids=("event_id", "|".join)
     )
-    per["n_unknown"] = acting[acting.fatalities.isna()].groupby("actor1_id").size()
-    per["n_unknown"] = per.n_unknown.fillna(0).astype(int)
+    unknown = acting[acting.fatalities.isna()].groupby("actor1_id").size()
+    per["n_unknown"] = unknown.reindex(per.index, fill_value=0).astype(int)
     per = per.sort_values("fatalities", ascending=False, kind="stable")[:top]
-    info = _actors(tables, acting, per.index)
-    per = per.join(info[["label", "actor_type"]])
+    per = per.join(_actors(tables, acting, per.index)[["label", "actor_type"]])
     fig = new_figure()
     for actor_type, group in per.groupby("actor_type", sort=False):
         fig.add_bar(
@@ -329,30 +327,25 @@ def fatalities_by_actor(tables: Tables, *, top: int = 20) -> go.Figure:
             customdata=[_click(i) for i in group.ids],
             hovertext=[
                 f"<b>{r.label}</b><br>{r.fatalities} reported deaths in {r.n_known} events"
-                + (
-                    f"<br>{r.n_unknown} more events: deaths unknown, not counted"
-                    if r.n_unknown
-                    else ""
-                )  # fmt: skip
+                + f"<br>{r.n_unknown} more events: deaths unknown, not counted" * bool(r.n_unknown)
                 for r in group.itertuples()
             ],
             hoverinfo="text",
         )
-    unknown = len(acting) - len(known)
-    silent = acting.actor1_id[~acting.actor1_id.isin(known.actor1_id)].nunique()
-    notes = [f"sum over {len(known)} events with a number"]
-    notes += [f"{unknown} events with none are unknown, not zero: left out"] * bool(unknown)
-    notes += [f"{silent} actors with no number at all not shown"] * bool(silent)
+    notes = [f"sum over the {len(known)} events whose report gives a number"]
+    if len(acting) > len(known):
+        notes.append(f"{len(acting) - len(known)} events with none are unknown, not zero: left out")
     _titled(fig, title, "; ".join(notes))
     order = per.label.tolist()[::-1]
-    fig.update_layout(barmode="stack", height=bar_height(len(order)) + 30,
-                      legend_title_text="actor type")  # fmt: skip
+    fig.update_layout(
+        barmode="stack", height=bar_height(len(order)) + 30, legend_title_text="actor type"
+    )
     fig.update_yaxes(categoryorder="array", categoryarray=order, automargin=True)
     fig.update_xaxes(title_text="reported deaths")
     return fig
 
 
-def events_map(tables: Tables, *, labels: int = 10) -> go.Figure:
+def events_map(tables: Tables, *, labels: int = 8) -> go.Figure:
     """Map of events at their place's coordinates: one marker per place, its area by
     events, its colour the event type most of them have; the hover counts each sub-event
     type. The ``labels`` busiest places are named. Events whose place has no coordinates
@@ -376,7 +369,7 @@ def events_map(tables: Tables, *, labels: int = 10) -> go.Figure:
         ["place_id", "name", "country", "feature", "latitude", "longitude"]
     ]
     placed = ev[["event_id", "place_id", "event_type", "sub_event_type"]].merge(
-        located, on="place_id", how="inner"
+        located, on="place_id"
     )
     unplaced = len(ev) - len(placed)
     if placed.empty:
@@ -394,38 +387,16 @@ def events_map(tables: Tables, *, labels: int = 10) -> go.Figure:
         **{c: (c, "first") for c in ("name", "country", "feature", "latitude", "longitude")},
     )
     per = per.sort_values(["n", "name"], ascending=[False, True], kind="stable").reset_index()
-    scale = 40 / np.sqrt(max(per.n.max(), 1))
-    traces = [
-        go.Scattergeo(
-            lon=group.longitude,
-            lat=group.latitude,
-            mode="markers+text",
-            text=[escape(shorten(r.name, 20)) if i < labels else "" for i, r in group.iterrows()],
-            textposition="top center",
-            name=escape(event_type),
-            marker={
-                "size": 8 + scale * np.sqrt(group.n),
-                "opacity": 0.85,
-                "color": EVENT_TYPE_COLORS.get(event_type, "#7f7f7f"),
-                "line": {"color": "white", "width": 1},
-            },
-            customdata=[_click(i) for i in group.ids],
-            hovertext=[
-                f"<b>{escape(r.name)}</b>, {escape(r.country or '')} · {escape(r.feature or '')}"
-                f"<br>{r.n} events: {escape(r.subs)}"
-                for r in group.itertuples()
-            ],
-            hoverinfo="text",
-        )
-        for event_type, group in per.groupby("main", sort=False)
-    ]
-    fig = new_figure(*maps.basemap_traces(), *traces)
+    fig = new_figure(*maps.basemap_traces(), *_place_traces(per, labels=labels))
     fig.update_geos(maps.geo_view(per))
     note = f"{len(placed)} events at {len(per)} places"
     note += f"; {unplaced} events without map coordinates not shown" if unplaced else ""
     _titled(fig, title, note)
-    fig.update_layout(height=560, margin={"l": 10, "r": 10, "t": 80, "b": 10},
-                      legend_title_text="event type (most events)")  # fmt: skip
+    fig.update_layout(
+        height=560,
+        margin={"l": 10, "r": 10, "t": 80, "b": 10},
+        legend_title_text="event type (most events)",
+    )
     return fig
 
 
@@ -446,45 +417,57 @@ def _titled(fig: go.Figure, title: str, subtitle: str) -> None:
     fig.update_layout(title_subtitle_text=escape(subtitle), margin_t=80)
 
 
-def _actors(tables: Tables, events: pd.DataFrame, ids) -> pd.DataFrame:
+def _actors(tables: Tables, events: pd.DataFrame, ids: Iterable[str]) -> pd.DataFrame:
     """:func:`counts.actor_info` for ``ids``, named as the events name them where the
     ``actors`` table lacks an actor; labels short enough for a node or a bar."""
     info = actor_info(tables, ids)
-    names = pd.concat([
-        events[["actor1_id", "actor1"]].set_axis(["id", "name"], axis=1),
-        events[["actor2_id", "actor2"]].set_axis(["id", "name"], axis=1),
-    ]).dropna().drop_duplicates("id").set_index("id").name  # fmt: skip
+    sides = [events[[f"{a}_id", a]].set_axis(["id", "name"], axis=1) for a in ("actor1", "actor2")]
+    names = pd.concat(sides).dropna().drop_duplicates("id").set_index("id").name
     unknown = info.canonical == info.actor_id
     info.loc[unknown, "canonical"] = info.actor_id[unknown].map(names).fillna(info.canonical)
     info["label"] = info.canonical.map(lambda c: escape(shorten(c, 28)))
     return info
 
 
-def _action_traces(edges: pd.DataFrame, pos: dict, names: pd.Series, arrows: list) -> list:
-    """Per action: line traces (one per width step) and a legend-carrying marker trace at
-    each edge's middle; the arrow of each edge is appended to ``arrows``."""
-    xs = [p[0] for p in pos.values()]
-    ys = [p[1] for p in pos.values()]
+def _support(tables: Tables, kept: list[str]) -> pd.DataFrame:
+    """``support`` edges (:func:`counts.relation_edges`) between the actors ``kept``."""
+    if "relations" not in tables:
+        return pd.DataFrame(columns=["relation", "source", "target", "weight", "example"])
+    edges = relation_edges(tables, relations=["support"])
+    inside = edges.source.isin(kept) & edges.target.isin(kept) & (edges.source != edges.target)
+    return edges[inside].reset_index(drop=True)
+
+
+def _action_traces(edges: pd.DataFrame, pos: dict, names: pd.Series) -> tuple[list, list]:
+    """Traces and arrows of the hostile ``edges``: per action, lines (one trace per width
+    step) and a marker at each edge's middle that carries the legend, hover and click."""
+    xs, ys = zip(*pos.values(), strict=True)
     gap = 0.025 * max(max(xs) - min(xs), max(ys) - min(ys), 1e-9)
     ends = network.parallel_ends(edges, pos, gap=gap)
-    widths = network.width_bucket(edges.weight)
-    traces = []
-    for action in [
-        a for a in (*schema.ACTIONS, *sorted(set(edges.action))) if a in set(edges.action)
-    ]:
-        if any(getattr(t, "legendgroup", None) == action for t in traces):
-            continue
+    widths = network.width_bucket(edges.weight).to_numpy()
+    present = set(edges.action)
+    traces, arrows = [], []
+    for action in [a for a in schema.ACTIONS if a in present] + sorted(
+        present - set(schema.ACTIONS)
+    ):
         rows = np.flatnonzero((edges.action == action).to_numpy())
         color, name = ACTION_COLORS.get(action, ACTION_COLORS["other"]), action.replace("_", " ")
         for width in sorted(set(widths[rows])):
-            part = [i for i in rows if widths[i] == width]
-            x = [v for i in part for v in (ends[i][0][0], ends[i][1][0], None)]
-            y = [v for i in part for v in (ends[i][0][1], ends[i][1][1], None)]
-            traces.append(go.Scatter(x=x, y=y, mode="lines", name=name, legendgroup=action,
-                                     showlegend=False, hoverinfo="skip",
-                                     line={"color": color, "width": width}))  # fmt: skip
-            arrows += [{**network.arrow(ends[i][0], ends[i][1], color), "arrowwidth": width}
-                       for i in part]  # fmt: skip
+            part = rows[widths[rows] == width]
+            traces.append(
+                go.Scatter(
+                    x=[v for i in part for v in (ends[i][0][0], ends[i][1][0], None)],
+                    y=[v for i in part for v in (ends[i][0][1], ends[i][1][1], None)],
+                    mode="lines",
+                    name=name,
+                    legendgroup=action,
+                    showlegend=False,
+                    hoverinfo="skip",
+                    line={"color": color, "width": width},
+                )
+            )
+            head = {"arrowwidth": width, "arrowsize": 2.2 / width}  # one head size for all
+            arrows += [network.arrow(*ends[i], color) | head for i in part]
         group = edges.iloc[rows]
         traces.append(
             go.Scatter(
@@ -493,12 +476,7 @@ def _action_traces(edges: pd.DataFrame, pos: dict, names: pd.Series, arrows: lis
                 mode="markers",
                 name=name,
                 legendgroup=action,
-                marker={
-                    "symbol": "circle",
-                    "size": 9,
-                    "color": color,
-                    "line": {"color": "white", "width": 1},
-                },  # fmt: skip
+                marker={"size": 9, "color": color, "line": {"color": "white", "width": 1}},
                 customdata=[_click(i) for i in group.ids],
                 hovertext=[
                     hover_text(
@@ -512,7 +490,39 @@ def _action_traces(edges: pd.DataFrame, pos: dict, names: pd.Series, arrows: lis
                 hoverinfo="text",
             )
         )
-    return traces
+    return traces, arrows
+
+
+def _place_traces(per: pd.DataFrame, *, labels: int) -> list[go.Scattergeo]:
+    """One trace of place markers per main event type, area by events; the ``labels``
+    first places (the busiest) named."""
+    scale = min(8.0, 40 / np.sqrt(max(per.n.max(), 1)))  # a lone event stays a small dot
+    return [
+        go.Scattergeo(
+            lon=group.longitude,
+            lat=group.latitude,
+            mode="markers+text",
+            text=[
+                escape(shorten(name, 20)) if i < labels else "" for i, name in group.name.items()
+            ],
+            textposition="top center",
+            name=escape(event_type),
+            marker={
+                "size": 8 + scale * np.sqrt(group.n),
+                "opacity": 0.85,
+                "color": EVENT_TYPE_COLORS.get(event_type, "#7f7f7f"),
+                "line": {"color": "white", "width": 1},
+            },
+            customdata=[_click(i) for i in group.ids],
+            hovertext=[
+                f"<b>{escape(r.name)}</b>, {escape(r.country or '')} · {escape(r.feature or '')}"
+                f"<br>{r.n} events: {escape(r.subs)}"
+                for r in group.itertuples()
+            ],
+            hoverinfo="text",
+        )
+        for event_type, group in per.groupby("main", sort=False)
+    ]
 
 
 def _count_of(n: int, action: str) -> str:
@@ -527,10 +537,10 @@ def _count_of(n: int, action: str) -> str:
 
 
 def _period_start(dates: pd.Series, freq: str) -> pd.Series:
-    """The first day of each date's day, week (Monday) or month."""
+    """The first day of each date's day, week (Monday, as ``timeline`` counts) or month."""
     days = dates.dt.normalize()
     if freq == "W":
-        return days - pd.to_timedelta(days.dt.dayofweek, unit="D")
+        return days - pd.to_timedelta(days.dt.day_of_week, unit="D")
     if freq == "MS":
         return days.dt.to_period("M").dt.start_time.astype(days.dtype)
     return days
@@ -541,15 +551,13 @@ def _sub_event_colors(events: pd.DataFrame) -> dict[str, str]:
     colour, from full to pale, so the types of one family read as one."""
     acled = load_sub_event_types()
     family = dict(zip(acled.sub_event_type, acled.event_type, strict=True))
-    family |= dict(zip(events.sub_event_type, events.event_type.fillna(""), strict=True))
     rank = {s: i for i, s in enumerate(acled.sub_event_type)}
     present = sorted(set(events.sub_event_type), key=lambda s: (rank.get(s, len(rank)), s))
     colors = {}
     for event_type in dict.fromkeys(family.get(s) for s in present):
         subs = [s for s in present if family.get(s) == event_type]
         base = EVENT_TYPE_COLORS.get(event_type, "#7f7f7f")
-        for i, sub in enumerate(subs):
-            colors[sub] = tint(base, 0.6 * i / max(len(subs) - 1, 1))
+        colors |= {s: tint(base, 0.6 * i / max(len(subs) - 1, 1)) for i, s in enumerate(subs)}
     return {s: colors[s] for s in present}
 
 
@@ -557,15 +565,10 @@ def _sub_event_colors(events: pd.DataFrame) -> dict[str, str]:
 def _inter_names() -> dict[int, str]:
     """ACLED's name of each inter code ("State forces" for 1), as ``event_inter.csv``'s
     source line quotes the codebook; the ``acled_label`` of its class rows fills gaps."""
-    from workbench.lexicon.acled import INTER_FILE
-
-    source = next((line for line in INTER_FILE.read_text(encoding="utf-8").splitlines()
-                   if line.startswith("# Source:")), "")  # fmt: skip
+    lines = INTER_FILE.read_text(encoding="utf-8").splitlines()
+    source = next((line for line in lines if line.startswith("# Source:")), "")
     names = {int(n): t.strip() for n, t in re.findall(r"\b(\d) ([A-Z][\w /]+?)(?=[,)])", source)}
     classes = load_event_inter()
     for row in classes[classes.acled_label != ""].itertuples():
         names.setdefault(int(row.inter), row.acled_label.split(" (")[0])
     return names
-
-
-_ = RELATION_STYLES  # backing is drawn by network.edge_traces in RELATION_STYLES["support"]
