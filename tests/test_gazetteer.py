@@ -53,7 +53,7 @@ def test_lookups_built_from_the_gazetteer_follow_it(user_gazetteer):
 
 def test_unaffected_matches_whole_words_and_exact_case_aliases():
     old = gazetteer.actor_terms(gazetteer.load_gazetteer())
-    _, new = old.copy(), {**old, "user-delta": ["Delta Corps", "=DC", "|", "rebel_group"]}
+    new = {**old, "user-delta": ["Delta Corps", "=DC", "|", "rebel_group"]}
     texts = {
         "names-it": "The delta corps shelled the town.",
         "acronym": "DC fighters fled.",
