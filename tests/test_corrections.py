@@ -65,9 +65,16 @@ def tables():
                 {
                     "report_id": "r1",
                     "sentence_id": 0,
+                    "event_id": "e1",
                     "actor": "Alpha Front",
+                    "actor1": "Alpha Front",
+                    "actor1_id": "a",
                     "action": "armed_clash",
+                    "sub_event_type": "Armed clash",
+                    "event_type": "Battles",
                     "target": "Beta Group",
+                    "actor2": "Beta Group",
+                    "actor2_id": "b",
                 }
             ],
             "events",

@@ -265,3 +265,47 @@ def test_tagging_panel_lists_the_sentences_events_and_rejects_one(tiny_tables):
     panel.event_picker.value = "ev-r2"
     panel.reject_event_button.click()
     assert store.calls[-1] == ("reject_event", {"event_id": "ev-r2"})
+
+
+def test_tagging_panel_edits_and_adds_events_of_the_sentence(tiny_tables, tmp_path):
+    from tests.test_filters import tiny_events
+    from workbench.corpus import Store
+
+    tables = {**tiny_tables, "events": tiny_events(tiny_tables)}
+
+    def tagger(reports, *, nlp=None, progress=False):
+        m = tables["mentions"]
+        return {"mentions": m[m.report_id.isin(reports.report_id)]}
+
+    def resolver(reports, mentions, *, events_raw=None):
+        return {**tables, "reports": reports, "mentions": schema.conform(mentions, "mentions")}
+
+    with Store.open(tmp_path / "s.duckdb", tagger=tagger, resolver=resolver) as store:
+        store.ingest(tables["reports"], progress=False)
+        panel = tagging.tagging_panel(store, report_id="r2")
+        _pick(panel, "Syrian Arab Army")
+        assert panel.edit_event() is None and "Choose an event" in panel.message.value
+        panel.event_picker.value = "ev-r2"
+        panel.event_field.value = "fatalities"
+        panel.event_value.value = "-4"
+        assert panel.edit_event() is None and "cannot be negative" in panel.message.value
+        panel.event_field.value = "actor2"
+        assert "Islamic State" in panel.event_value.options  # the corpus's actors to pick from
+        panel.event_value.value = "Islamic State"
+        entry = panel.edit_event()
+        assert entry is not None, panel.message.value
+        event = store.tables()["events"].set_index("event_id").loc["ev-r2"]
+        assert (event.actor2_id, event.inter2) == ("is", 2)
+        _pick(panel, "Syrian Arab Army")
+        assert panel.event_picker.options[0][0].startswith("Syrian Arab Army → Islamic State")
+        assert panel.event_field.value is None and panel.event_value.value == ""  # nothing preset
+        assert "edit_event" in panel.ledger_picker.options[0][0]
+        panel.new_event_type.value = "Arrests"
+        added = panel.add_event()
+        assert added is not None, panel.message.value
+        events = store.tables()["events"]
+        new = events[events.event_id.str.startswith("user:")].iloc[0]
+        assert (new.actor1_id, new.sub_event_type, new.report_id) == ("saa", "Arrests", "r2")
+        assert "Syrian Arab Army" in new.sentence
+        panel.undo()
+        assert not store.tables()["events"].event_id.str.startswith("user:").any()

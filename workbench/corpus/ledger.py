@@ -70,13 +70,18 @@ def references(entries: Iterable[Mapping[str, Any]]) -> dict[str, set[str]]:
     >>> found = references([{"kind": "merge_actors", "payload": {"actors": ["a", {"id": "b"}]}},
     ...                     {"kind": "reject_mention", "payload": {"report_id": "r1"}}])
     >>> {k: sorted(v) for k, v in found.items()}
-    {'reports': ['r1'], 'actors': ['a', 'b'], 'places': []}
+    {'reports': ['r1'], 'actors': ['a', 'b'], 'places': [], 'events': []}
     """
-    out: dict[str, set[str]] = {"reports": set(), "actors": set(), "places": set()}
+    out: dict[str, set[str]] = {"reports": set(), "actors": set(), "places": set(), "events": set()}
+    added = {str(e["payload"].get("event_id")) for e in entries if e["kind"] == "add_event"}
     for e in entries:
         p = e["payload"]
         if "report_id" in p:
             out["reports"].add(str(p["report_id"]))
+        if e["kind"] in _EVENT_KINDS:  # names actors and places by what the event is given
+            if p.get("event_id") and str(p["event_id"]) not in added:
+                out["events"].add(str(p["event_id"]))
+            continue
         if "place" in p:
             out["places"].add(_ref(p["place"]))
         for key in ("actor", "into"):
@@ -103,6 +108,7 @@ def unknown(
         "reports": set(tables["reports"].report_id),
         "actors": set(tables["actors"].actor_id),
         "places": set(tables["places"].place_id),
+        "events": set(tables["events"].event_id) if "events" in tables else set(),
     }
     named = references(entries)
     return {k: sorted(named[k] - known[k]) for k in named if named[k] - known[k]}
@@ -119,6 +125,9 @@ def describe_unknown(path: str | Path, missing: Mapping[str, list[str]]) -> str:
         "Is it another corpus's ledger? Ingest its reports first, or import anyway with "
         "--force (the entries are kept as stale until their targets appear)"
     )
+
+
+_EVENT_KINDS = ("edit_event", "reject_event", "add_event")
 
 
 def _ref(value: Any) -> str:

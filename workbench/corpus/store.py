@@ -308,8 +308,12 @@ class Store:
         db = self._writable()
         if kind == "undo":
             raise CorrectionError("undo: use store.undo(entry_id) (or `workbench correct undo ID`)")
-        if "start" in fields and "report_id" in fields and kind in corrections.KINDS:
-            fields = self._with_text(kind, fields)
+        if (
+            kind in corrections.KINDS
+            and "report_id" in fields
+            and ("start" in fields or kind == "add_event")
+        ):
+            fields = self._filled(kind, fields)
         payload = corrections.check(kind, fields)  # raises for an unknown kind too
         active, _ = corrections.active_entries(db.ledger())
         last = next((e for e in reversed(active) if e["kind"] == kind), None)
@@ -504,11 +508,11 @@ class Store:
         return {name: schema.conform(out.get(name, []), name) for name in RESOLVED}
 
     def _known(self) -> dict[str, pd.DataFrame]:
-        """Reports, and actors and places with or without corrections: what entries may name."""
+        """Reports, and actors, places and events with or without corrections: what entries name."""
         auto, final = self._automatic(), self.tables()
         return {
             "reports": final["reports"],
-            **{t: pd.concat([auto[t], final[t]]) for t in ("actors", "places")},
+            **{t: pd.concat([auto[t], final[t]]) for t in ("actors", "places", "events")},
         }
 
     def _automatic(self) -> dict[str, pd.DataFrame]:
@@ -550,13 +554,17 @@ class Store:
 
     # -- internals: checking corrections ---------------------------------------------
 
-    def _with_text(self, kind: str, fields: dict) -> dict:
-        """Fill ``text`` from the stored report; check offsets and any text given."""
+    def _filled(self, kind: str, fields: dict) -> dict:
+        """A mention's text (offsets checked), or an added event's sentence, from the report."""
         rid = str(fields["report_id"])
         found = self._db.report_text(rid)
         if found is None:
             raise CorrectionError(f"{kind}: no report {rid!r} in {self.path}")
-        return corrections.with_text(kind, {**fields, "report_id": rid}, *found)
+        if kind != "add_event":
+            return corrections.with_text(kind, {**fields, "report_id": rid}, *found)
+        published = self.table("reports").set_index("report_id").published.get(rid)
+        mentions = self._state(None).tables["mentions"]
+        return corrections.with_sentence(fields, mentions, found[1], published)
 
     def _check_mention(self, kind: str, p: dict) -> None:
         key = [p[k] for k in corrections.MENTION_KEY]

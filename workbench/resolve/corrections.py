@@ -4,8 +4,8 @@ A correction never edits a table in place. It is a ledger entry (kind + payload)
 :func:`replay_mentions` (before resolution) or :func:`apply` (after it) replays every
 time the tables are built, so corrections survive re-runs, pipeline upgrades and undo.
 Targets are named by what an analyst sees, not by row numbers: a mention by
-``(report_id, start, end, text)``, an actor by id *and* canonical name, an event by
-``(report_id, sentence_id, actor, action)``. A correction whose target is gone is kept
+``(report_id, start, end, text)``, an actor by id *and* canonical name, an event by its
+``event_id`` (older entries by ``(report_id, sentence_id, actor, action)``, still replayed). A correction whose target is gone is kept
 and reported ``stale``; it is never dropped. The store (``workbench.store.database``) keeps the
 ledger; everything here is plain data in, plain data out.
 """
@@ -13,6 +13,8 @@ ledger; everything here is plain data in, plain data out.
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -22,14 +24,17 @@ import pandas as pd
 
 from workbench import schema
 from workbench.errors import CorrectionError
-from workbench.resolve.edits import APPLY, Replay, Stale, as_mask
+from workbench.resolve import edits, event_edits
+from workbench.resolve.edits import Replay, Stale, as_mask
+from workbench.resolve.event_edits import EVENT_FIELDS, OLD_NAMES
 
 #: Fields naming one mention; offsets are into ``reports.body``.
 MENTION_KEY = ("report_id", "start", "end", "text")
-#: Fields naming one event row.
+#: Fields that named one event before events had ids (entries written so still replay).
 EVENT_KEY = ("report_id", "sentence_id", "actor", "action")
-#: Event fields that ``edit_event`` may change.
-EVENT_FIELDS = ("actor", "action", "target", "location", "date")
+#: What ``add_event`` takes besides its sentence and actor (the store fills the sentence).
+_ADDED = (*EVENT_FIELDS[1:], "trigger", "sent_start", "sent_end", "sentence", "event_id")
+APPLY = {**edits.APPLY, **event_edits.APPLY}
 
 
 class Kind(NamedTuple):
@@ -54,8 +59,9 @@ KINDS: dict[str, Kind] = {
     "set_place_coords": Kind(
         "tables", ("place", "latitude", "longitude"), ("geo_precision", "name", "country")
     ),
-    "edit_event": Kind("tables", (*EVENT_KEY, "changes")),
-    "reject_event": Kind("tables", EVENT_KEY),
+    "edit_event": Kind("tables", ("changes",), ("event_id", *EVENT_KEY)),
+    "reject_event": Kind("tables", (), ("event_id", *EVENT_KEY)),
+    "add_event": Kind("tables", ("report_id", "sentence_id", "actor1"), _ADDED),
     "undo": Kind("ledger", ("entry",)),
 }
 
@@ -84,7 +90,7 @@ def check(kind: str, fields: Mapping[str, Any]) -> dict[str, Any]:
         what = f"needs {', '.join(missing)}" if missing else f"does not take {', '.join(unknown)}"
         raise CorrectionError(f"{kind}: {what} (fields: {', '.join(spec.required)})")
     payload = {k: fields[k] for k in (*spec.required, *spec.optional) if k in fields}
-    for name in ("start", "end", "sentence_id", "geo_precision"):
+    for name in ("start", "end", "sentence_id", "geo_precision", "sent_start", "sent_end"):
         if name in payload and payload[name] is not None:
             payload[name] = _integer(kind, name, payload[name])
     for name, bound in (("latitude", 90), ("longitude", 180)):
@@ -93,7 +99,7 @@ def check(kind: str, fields: Mapping[str, Any]) -> dict[str, Any]:
     for name in _TEXT_FIELDS:
         if name in payload and payload[name] is not None:
             payload[name] = _text(kind, name, payload[name])
-    if kind == "edit_event" and not isinstance(payload["changes"], Mapping):
+    if kind == "edit_event" and not isinstance(payload.get("changes"), Mapping):
         raise CorrectionError("edit_event: changes must be a mapping of field to new value")
     _allowed(kind, "kind", payload.get("kind"), schema.MENTION_KINDS)
     _allowed(kind, "actor_type", payload.get("actor_type"), schema.ACTOR_TYPES)
@@ -106,18 +112,20 @@ def check(kind: str, fields: Mapping[str, Any]) -> dict[str, Any]:
             raise CorrectionError("merge_actors: name at least two actors")
     if kind == "split_actor":
         payload["aliases"] = _names(kind, "aliases", payload["aliases"])
+    if kind in ("edit_event", "reject_event"):
+        payload = _event_target(kind, payload)
     if kind == "edit_event":
-        changes = dict(payload["changes"])
+        changes = {OLD_NAMES.get(k, k): v for k, v in payload["changes"].items()}
         bad = sorted(set(changes) - set(EVENT_FIELDS))
         if bad:
             raise CorrectionError(f"edit_event: cannot change {', '.join(bad)}")
-        _allowed(kind, "action", changes.get("action"), schema.ACTIONS)
-        if changes.get("date") is not None:
-            date = pd.to_datetime(changes["date"], errors="coerce")
-            if pd.isna(date):
-                raise CorrectionError(f"edit_event: date {changes['date']!r} is not a date")
-            changes["date"] = date.strftime("%Y-%m-%d")
-        payload["changes"] = changes
+        payload["changes"] = _event_values(kind, changes)
+    if kind == "add_event":
+        if not (payload.get("action") or payload.get("sub_event_type")):
+            raise CorrectionError("add_event: give an action or a sub_event_type")
+        values = _event_values(kind, {k: payload[k] for k in EVENT_FIELDS if k in payload})
+        payload.update(values)
+        payload.setdefault("event_id", _added_id(payload))
     return payload
 
 
@@ -177,6 +185,31 @@ def with_text(kind: str, fields: Mapping[str, Any], title: str, body: str) -> di
             f"{kind}: report {rid} has {body[start:end]!r} at {start}-{end}, not {given!r}"
         )
     return {**fields, "start": start, "end": end, "text": body[start:end]}
+
+
+def with_sentence(
+    fields: Mapping[str, Any], mentions: pd.DataFrame, body: str, published: Any = None
+) -> dict:
+    """``fields`` of an ``add_event`` with its sentence's offsets and text, found from the
+    report's tagged mentions (an event needs a sentence the tagger read); with no date
+    given, the report's own at week precision, as the coder dates an undated event.
+
+    Examples
+    --------
+    >>> m = schema.conform([{"report_id": "r", "sentence_id": 0, "sent_start": 0,
+    ...                      "sent_end": 15}], "mentions")
+    >>> with_sentence({"report_id": "r", "sentence_id": 0}, m, "SDF took Hajin.")["sentence"]
+    'SDF took Hajin.'
+    """
+    rid, sid = str(fields["report_id"]), _integer("add_event", "sentence_id", fields["sentence_id"])
+    same = mentions[as_mask(mentions.report_id == rid) & as_mask(mentions.sentence_id == sid)]
+    if same.empty or sid < 0:
+        raise CorrectionError(f"add_event: report {rid} has no tagged body sentence {sid}")
+    start, end = int(same.sent_start.iloc[0]), int(same.sent_end.iloc[0])
+    out = {**fields, "report_id": rid, "sentence_id": sid}
+    if out.get("date") is None and published is not None and not pd.isna(published):
+        out.update(date=pd.Timestamp(published).strftime("%Y-%m-%d"), time_precision=2)
+    return {**out, "sent_start": start, "sent_end": end, "sentence": body[start:end]}
 
 
 def same_payload(new: Any, stored: Any) -> bool:
@@ -400,6 +433,56 @@ def _text(kind: str, name: str, value: Any) -> str:
 def _allowed(kind: str, name: str, value: Any, allowed: tuple[str, ...]) -> None:
     if value is not None and value not in allowed:
         raise CorrectionError(f"{kind}: {name} {value!r} is not one of {', '.join(allowed)}")
+
+
+def _event_target(kind: str, payload: dict) -> dict:
+    """An event is named by ``event_id``, or (older entries) by all of ``EVENT_KEY``."""
+    if payload.get("event_id"):
+        payload["event_id"] = _text(kind, "event_id", payload["event_id"])
+        return payload
+    missing = [k for k in EVENT_KEY if payload.get(k) in (None, "")]
+    if missing:
+        raise CorrectionError(f"{kind}: name the event by event_id")
+    _allowed(kind, "action", payload["action"], schema.ACTIONS)
+    return payload
+
+
+def _event_values(kind: str, values: dict) -> dict:
+    """Checked event field values: known actions and sub-event types, real dates,
+    ACLED precisions 1-3, a whole number of deaths (``None`` for unknown)."""
+    from workbench.lexicon.events import load_sub_event_types
+
+    out = dict(values)
+    _allowed(kind, "action", out.get("action"), schema.ACTIONS)
+    subs = tuple(load_sub_event_types().sub_event_type)
+    _allowed(kind, "sub_event_type", out.get("sub_event_type"), subs)
+    for name in ("actor1", "actor2", "place"):
+        value = out.get(name)
+        if value is not None and not isinstance(value, Mapping):
+            out[name] = _text(kind, name, value)
+    if out.get("date") is not None:
+        date = pd.to_datetime(out["date"], errors="coerce")
+        if pd.isna(date):
+            raise CorrectionError(f"{kind}: date {out['date']!r} is not a date")
+        out["date"] = date.strftime("%Y-%m-%d")
+    if out.get("time_precision") is not None:
+        out["time_precision"] = _integer(kind, "time_precision", out["time_precision"])
+        if out["time_precision"] not in (1, 2, 3):
+            raise CorrectionError(f"{kind}: time_precision is 1 (day), 2 (week) or 3 (month)")
+    if out.get("fatalities") is not None:
+        out["fatalities"] = _integer(kind, "fatalities", out["fatalities"])
+        if out["fatalities"] < 0:
+            raise CorrectionError(f"{kind}: fatalities cannot be negative")
+    if "claimed" in out and not isinstance(out["claimed"], bool):
+        raise CorrectionError(f"{kind}: claimed is true or false, not {out['claimed']!r}")
+    return out
+
+
+def _added_id(payload: Mapping[str, Any]) -> str:
+    """A stable id for an added event: the same event added twice is one event."""
+    what = {k: v for k, v in payload.items() if k not in ("sentence", "sent_start", "sent_end")}
+    digest = hashlib.sha1(json.dumps(what, sort_keys=True, default=str).encode()).hexdigest()
+    return "user:" + digest[:12]
 
 
 def _names(kind: str, name: str, value: Any) -> list:

@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from workbench import schema
+from workbench.resolve import events as coding
 from workbench.text import fold
 
 
@@ -53,7 +54,7 @@ class Stale(Exception):
     """The correction's target is not in the tables."""
 
 
-def _find(replay: Replay, table: str, ref: Any) -> int | None:
+def find(replay: Replay, table: str, ref: Any) -> int | None:
     """Index of the actor/place row ``ref`` names (id, then name, then unique alias)."""
     df = replay.tables[table]
     id_col, name_col = ("actor_id", "canonical") if table == "actors" else ("place_id", "name")
@@ -80,14 +81,15 @@ def _find(replay: Replay, table: str, ref: Any) -> int | None:
 
 def _need(replay: Replay, table: str, payload: dict, key: str) -> int:
     """Find the row ``payload[key]`` names, rewrite the reference as ``{id, name}``."""
-    row = _find(replay, table, payload[key])
+    row = find(replay, table, payload[key])
     if row is None:
         raise Stale(f"no {table[:-1]} {_label(payload[key])}")
-    payload[key] = _ref(replay, table, row)
+    payload[key] = ref_of(replay, table, row)
     return row
 
 
-def _ref(replay: Replay, table: str, row: int) -> dict[str, str]:
+def ref_of(replay: Replay, table: str, row: int) -> dict[str, str]:
+    """How a payload names actor or place ``row``: ``{id, name}``."""
     df = replay.tables[table]
     if table == "actors":
         return {"id": df.at[row, "actor_id"], "name": df.at[row, "canonical"]}
@@ -138,10 +140,28 @@ def _set(replay: Replay, table: str, where: Any, **values: Any) -> None:
     replay.tables[table] = df
 
 
-def _rename_everywhere(replay: Replay, old: str, new: str) -> None:
-    """An actor's canonical name changed: events name actors by canonical."""
-    for col in ("actor", "target"):
-        _set(replay, "events", replay.tables["events"][col] == old, **{col: new})
+def follow_actors(replay: Replay, moves: Mapping[str, str], where: pd.Series | None = None) -> None:
+    """Point events at actors' new ids, names and codes: ``moves`` maps an actor id to
+    the id it now has (itself, after a rename or a new type); ``where`` limits the rows."""
+    events = replay.tables["events"]
+    if events.empty or not moves:
+        return
+    actors = replay.tables["actors"].drop_duplicates("actor_id").set_index("actor_id")
+    rows = events.to_dict("records")
+    for i, row in enumerate(rows):
+        if where is not None and not bool(where.iloc[i]):
+            continue
+        for slot in (1, 2):
+            old = row.get(f"actor{slot}_id")
+            new = moves.get(old) if isinstance(old, str) else None
+            if new is None or new not in actors.index:
+                continue
+            info = actors.loc[new]
+            actor = {"entity_id": new, "canonical": info.canonical, "actor_type": info.actor_type}
+            country = row.get("country") if isinstance(row.get("country"), str) else None
+            row.update(coding.actor_columns(actor, slot, country))
+            row.update(coding.interaction_columns(row))
+    replay.tables["events"] = schema.conform(rows, "events")
 
 
 def _set_actor(replay: Replay, mask: pd.Series, row: int) -> None:
@@ -161,7 +181,7 @@ def _set_actor(replay: Replay, mask: pd.Series, row: int) -> None:
         kind=kind[mask],
     )
     mentions, relations = replay.tables["mentions"], replay.tables["relations"]
-    for (rid, sid, old_id, old_name), _ in moved.groupby(list(moved.columns), dropna=True):
+    for (rid, sid, old_id, _name), _ in moved.groupby(list(moved.columns), dropna=True):
         same = as_mask(mentions.report_id == rid) & as_mask(mentions.sentence_id == sid)
         if (same & _actor_mask(replay, old_id)).any():
             continue  # still named in that sentence: its edges may be its own
@@ -170,8 +190,7 @@ def _set_actor(replay: Replay, mask: pd.Series, row: int) -> None:
             _set(replay, "relations", in_rel & (relations[col] == old_id), **{col: actor.actor_id})
         events = replay.tables["events"]
         in_ev = as_mask(events.report_id == rid) & as_mask(events.sentence_id == sid)
-        for col in ("actor", "target"):
-            _set(replay, "events", in_ev & (events[col] == old_name), **{col: actor.canonical})
+        follow_actors(replay, {old_id: actor.actor_id}, where=in_ev)
     _clean_relations(replay)
     _touch(replay, mask)
 
@@ -224,34 +243,34 @@ def _mention(replay: Replay, p: dict) -> pd.Series:
 def _set_canonical(replay: Replay, p: dict) -> None:
     mask = _mention(replay, p)
     old = set(replay.tables["mentions"].entity_id[mask].dropna())
-    row = _find(replay, "actors", p["actor"])
+    row = find(replay, "actors", p["actor"])
     if row is None:
         name = p["actor"]["name"] if isinstance(p["actor"], Mapping) else str(p["actor"])
         row = _new_actor(replay, name, like=None, actor_type=p.get("actor_type"))
-    p["actor"] = _ref(replay, "actors", row)
+    p["actor"] = ref_of(replay, "actors", row)
     _set_actor(replay, mask, row)
     _recount(replay, old | {p["actor"]["id"]})
 
 
 def _merge_actors(replay: Replay, p: dict) -> str:
     into = p.get("into", p["actors"][0])
-    target = _find(replay, "actors", into)
+    target = find(replay, "actors", into)
     if target is None:
         raise Stale(f"no actor {_label(into)}")
-    p["into"] = _ref(replay, "actors", target)
+    p["into"] = ref_of(replay, "actors", target)
     found, missing = [], []
     for i, name in enumerate(p["actors"]):
-        row = _find(replay, "actors", name)
+        row = find(replay, "actors", name)
         if row is None:
             missing.append(_label(name))
             continue
-        p["actors"][i] = _ref(replay, "actors", row)
+        p["actors"][i] = ref_of(replay, "actors", row)
         if row != target and row not in found:
             found.append(row)
     if not found:
         raise Stale(f"nothing to merge into {_label(p['into'])}: {', '.join(missing)} gone")
     actors = replay.tables["actors"]
-    keep_id, keep_name = actors.at[target, "actor_id"], actors.at[target, "canonical"]
+    keep_id = actors.at[target, "actor_id"]
     for row in found:
         old_id = actors.at[row, "actor_id"]
         _set_actor(replay, _actor_mask(replay, old_id), target)
@@ -259,7 +278,7 @@ def _merge_actors(replay: Replay, p: dict) -> str:
             relations = replay.tables["relations"]
             _set(replay, "relations", relations[col] == old_id, **{col: keep_id})
         _clean_relations(replay)
-        _rename_everywhere(replay, actors.at[row, "canonical"], keep_name)
+        follow_actors(replay, {old_id: keep_id})
         replay.redirects[old_id] = keep_id
     replay.tables["actors"] = actors.drop(index=found)
     _recount(replay, [keep_id])
@@ -283,11 +302,11 @@ def _split_actor(replay: Replay, p: dict) -> None:
 
 def _rename_actor(replay: Replay, p: dict) -> None:
     row = _need(replay, "actors", p, "actor")
-    old = replay.tables["actors"].at[row, "canonical"]
     _set(replay, "actors", row, canonical=p["canonical"])
     mask = _actor_mask(replay, replay.tables["actors"].at[row, "actor_id"])
     _set(replay, "mentions", mask, canonical=p["canonical"])
-    _rename_everywhere(replay, old, p["canonical"])
+    actor_id = replay.tables["actors"].at[row, "actor_id"]
+    follow_actors(replay, {actor_id: actor_id})
     _touch(replay, mask)
 
 
@@ -296,6 +315,8 @@ def _set_actor_type(replay: Replay, p: dict) -> None:
     _set(replay, "actors", row, actor_type=p["actor_type"])
     mask = _actor_mask(replay, replay.tables["actors"].at[row, "actor_id"])
     _set(replay, "mentions", mask, actor_type=p["actor_type"])
+    actor_id = replay.tables["actors"].at[row, "actor_id"]
+    follow_actors(replay, {actor_id: actor_id})  # its inter code follows its type
     _touch(replay, mask)
 
 
@@ -326,35 +347,10 @@ def _set_place_coords(replay: Replay, p: dict) -> None:
     mask = as_mask(m.kind == "place") & as_mask(m.entity_id == place_id)
     if p.get("name"):
         _set(replay, "mentions", mask, canonical=p["name"])
-        _set(replay, "events", replay.tables["events"].location == old, location=p["name"])
+        events = replay.tables["events"]
+        here = as_mask(events.place_id == place_id) | as_mask(events.location == old)
+        _set(replay, "events", here, location=p["name"])
     _touch(replay, mask)
-
-
-def _events(replay: Replay, p: dict) -> pd.Series:
-    e = replay.tables["events"]
-    mask = (
-        as_mask(e.report_id == p["report_id"])
-        & as_mask(e.sentence_id == int(p["sentence_id"]))
-        & as_mask(e.actor == p["actor"])
-        & as_mask(e.action == p["action"])
-    )
-    if not mask.any():
-        raise Stale(f"no event {p['actor']} {p['action']} in {p['report_id']}:{p['sentence_id']}")
-    replay.touched.add(str(p["report_id"]))
-    return mask
-
-
-def _edit_event(replay: Replay, p: dict) -> None:
-    changes = dict(p["changes"])
-    if changes.get("date"):
-        changes["date"] = pd.Timestamp(changes["date"])
-    _set(replay, "events", _events(replay, p), **changes)
-    replay.tables["events"] = schema.conform(replay.tables["events"], "events")
-
-
-def _reject_event(replay: Replay, p: dict) -> None:
-    mask = _events(replay, p)
-    replay.tables["events"] = replay.tables["events"][~mask].reset_index(drop=True)
 
 
 APPLY = {
@@ -365,6 +361,4 @@ APPLY = {
     "set_actor_type": _set_actor_type,
     "confirm_actor": _confirm_actor,
     "set_place_coords": _set_place_coords,
-    "edit_event": _edit_event,
-    "reject_event": _reject_event,
 }

@@ -18,6 +18,7 @@ are get made, as ACLED's codebook makes them:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 
 import pandas as pd
@@ -25,6 +26,7 @@ import pandas as pd
 from workbench import schema
 from workbench.lexicon.events import load_event_inter, load_sub_event_types
 from workbench.lexicon.gazetteer import per_gazetteer
+from workbench.text import fold
 
 #: Sub-event types that become "Attack" when their target is civilians (others keep their
 #: weapon's type, flagged ``civilian_targeting``).
@@ -79,8 +81,6 @@ def resolve_events(
         country = _value(info, "country") or _country_names().get(code or "")
         sub, action, actor, target, assoc = _choose(raw, actor, target, assoc)
         kind = kinds.loc[sub]
-        inter1 = _inter(actor)
-        inter2 = _inter(target) if target is not None else None
         date, precision = date_info.get((rid, raw.date_start, raw.date_end), (None, None))
         if date is None or pd.isna(date):
             date, precision = published.get(rid), 2
@@ -92,47 +92,37 @@ def resolve_events(
         if geo is None:
             geo = 3 if country else None
         body = bodies.get(rid, "")
-        rows.append(
-            {
-                "event_id": raw.event_id,
-                "report_id": rid,
-                "sentence_id": raw.sentence_id,
-                "sent_start": raw.sent_start,
-                "sent_end": raw.sent_end,
-                "trigger_start": raw.trigger_start,
-                "trigger_end": raw.trigger_end,
-                "trigger": raw.trigger,
-                "actor": actor["canonical"],
-                "action": action,
-                "target": target["canonical"] if target is not None else raw.target_head,
-                "location": _value(info, "name")
-                or (place["canonical"] if place is not None else None),
-                "date": date,
-                "sentence": body[int(raw.sent_start) : int(raw.sent_end)],
-                "event_type": kind.event_type,
-                "sub_event_type": sub,
-                "disorder_type": kind.disorder_type,
-                "actor1": actor["canonical"],
-                "actor1_id": actor["entity_id"],
-                "actor2": target["canonical"] if target is not None else None,
-                "actor2_id": target["entity_id"] if target is not None else None,
-                "acled_actor1": _acled_label(actor, country),
-                "acled_actor2": _acled_label(target, country) if target is not None else None,
-                "assoc_actor_1": assoc["canonical"] if assoc is not None else None,
-                "assoc_actor_2": None,
-                "inter1": inter1,
-                "inter2": inter2,
-                "interaction": _interaction(inter1, inter2),
-                "civilian_targeting": inter2 == 7 and kind.event_type in _CIVILIAN_TARGETING_TYPES,
-                "place_id": place_id,
-                "country": country,
-                "geo_precision": geo,
-                "time_precision": precision,
-                "fatalities": raw.fatalities,
-                "claimed": bool(raw.claimed),
-                "confidence": raw.confidence,
-            }
-        )
+        row = {
+            "event_id": raw.event_id,
+            "report_id": rid,
+            "sentence_id": raw.sentence_id,
+            "sent_start": raw.sent_start,
+            "sent_end": raw.sent_end,
+            "trigger_start": raw.trigger_start,
+            "trigger_end": raw.trigger_end,
+            "trigger": raw.trigger,
+            "action": action,
+            "location": _value(info, "name") or (place["canonical"] if place is not None else None),
+            "date": date,
+            "sentence": body[int(raw.sent_start) : int(raw.sent_end)],
+            "event_type": kind.event_type,
+            "sub_event_type": sub,
+            "disorder_type": kind.disorder_type,
+            **actor_columns(actor, 1, country),
+            **actor_columns(target, 2, country),
+            "assoc_actor_1": assoc["canonical"] if assoc is not None else None,
+            "assoc_actor_2": None,
+            "place_id": place_id,
+            "country": country,
+            "geo_precision": geo,
+            "time_precision": precision,
+            "fatalities": raw.fatalities,
+            "claimed": bool(raw.claimed),
+            "confidence": raw.confidence,
+        }
+        if target is None:
+            row["target"] = raw.target_head  # the scorer's target: the phrase's head
+        rows.append({**row, **interaction_columns(row)})
     events = schema.conform(rows, "events")
     # The actor-based choice can make two raw rows one event (an "attack" and a "killing"
     # of the same civilians): one event per actor, sub-event type and place per sentence.
@@ -181,6 +171,83 @@ def scorer_events(events: pd.DataFrame) -> list[dict]:
 
 
 # -- choices that depend on the actors ----------------------------------------------------
+
+
+def event_actor(ref: str) -> dict | None:
+    """An actor the events table may name with no mention at hand: a gazetteer actor
+    by id or canonical name ("civilians", "Protesters"), as ``{entity_id, canonical,
+    actor_type}``; ``None`` when the gazetteer has no such actor.
+
+    Examples
+    --------
+    >>> event_actor("civilians")["canonical"]
+    'Civilians'
+    """
+    found = _gazetteer().get(ref)
+    if found is None:
+        folded = fold(ref)
+        found = next((r for r in _gazetteer().values() if fold(r["canonical"]) == folded), None)
+    return None if found is None else _class(found["actor_id"])
+
+
+def actor_columns(actor: dict | None, slot: int, country: str | None) -> dict:
+    """The events columns that name actor ``slot`` (1 or 2): name, id, ACLED label,
+    inter code, and the scorer's ``actor``/``target``; all empty for no actor.
+
+    Examples
+    --------
+    >>> cols = actor_columns(event_actor("civilians"), 2, "Syria")
+    >>> cols["actor2"], cols["acled_actor2"], cols["inter2"], cols["target"]
+    ('Civilians', 'Civilians (Syria)', 7, 'Civilians')
+    """
+    name = None if actor is None else actor["canonical"]
+    return {
+        f"actor{slot}": name,
+        f"actor{slot}_id": None if actor is None else actor["entity_id"],
+        f"acled_actor{slot}": None if actor is None else _acled_label(actor, country),
+        f"inter{slot}": _inter(actor),
+        "actor" if slot == 1 else "target": name,
+    }
+
+
+def interaction_columns(event: Mapping) -> dict:
+    """ACLED's interaction code and civilian-targeting flag of one event (its inter
+    codes and event type), so a corrected actor or type recodes them as the coder would.
+
+    Examples
+    --------
+    >>> interaction_columns({"inter1": 3, "inter2": 7, "event_type": "Battles"})
+    {'interaction': 37, 'civilian_targeting': False}
+    """
+    inter1, inter2 = (_known(event.get(k)) for k in ("inter1", "inter2"))
+    return {
+        "interaction": _interaction(inter1, inter2),
+        "civilian_targeting": inter2 == 7 and event.get("event_type") in _CIVILIAN_TARGETING_TYPES,
+    }
+
+
+def sub_event_columns(sub_event_type: str) -> dict:
+    """Event type, disorder type and action family of one of ACLED's sub-event types.
+
+    Examples
+    --------
+    >>> sub_event_columns("Air/drone strike")["event_type"]
+    'Explosions/Remote violence'
+    """
+    kinds = load_sub_event_types().set_index("sub_event_type")
+    if sub_event_type not in kinds.index:
+        raise KeyError(sub_event_type)
+    kind = kinds.loc[sub_event_type]
+    return {
+        "sub_event_type": sub_event_type,
+        "event_type": kind.event_type,
+        "disorder_type": kind.disorder_type,
+        "action": kind.action,
+    }
+
+
+def _known(value):
+    return None if value is None or pd.isna(value) else int(value)
 
 
 def _choose(raw, actor: dict, target: dict | None, assoc: dict | None):
@@ -337,8 +404,12 @@ def _inter(actor: dict | None) -> int | None:
         return classes[eid][0]
     if actor_type == "coalition_or_foreign_force":
         return types.get(actor_type)
-    known = _gazetteer().get(eid)
-    if known is not None and str(known.get("acled_inter", "")).isdigit():
+    known = _gazetteer().get(eid)  # its ACLED code, unless an analyst retyped it
+    if (
+        known is not None
+        and known.get("actor_type") in (actor_type, None)
+        and str(known.get("acled_inter", "")).isdigit()
+    ):
         return int(known["acled_inter"])
     return types.get(actor_type or "other", 8)
 

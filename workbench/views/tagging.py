@@ -22,7 +22,8 @@ import ipywidgets as widgets
 import pandas as pd
 
 from workbench import schema
-from workbench.errors import WorkbenchError
+from workbench.errors import CorrectionError, WorkbenchError
+from workbench.lexicon.events import load_sub_event_types
 from workbench.views.highlight import report_html
 from workbench.views.panels import heading
 from workbench.views.style import given, shorten, type_label
@@ -186,6 +187,11 @@ def ledger_options(ledger: pd.DataFrame) -> list[tuple[str, int]]:
         p = e.payload if isinstance(e.payload, Mapping) else {}
         if e.kind == "merge_actors":
             what = f"{', '.join(map(_named, p.get('actors', [])))} → {_named(p.get('into'))}"
+        elif e.kind in ("edit_event", "reject_event", "add_event"):
+            keys = ("actor1", "sub_event_type", "actor", "action")
+            what = " · ".join(_named(p[k]) for k in keys if k in p) or str(p.get("event_id"))
+            changes = p.get("changes") or {}
+            what += "".join(f" · {k} → {_named(v)}" for k, v in changes.items())
         else:
             keys = ("text", "actor", "kind", "actor_type", "canonical")
             what = " · ".join(_named(p[k]) for k in keys if k in p)
@@ -215,6 +221,40 @@ def event_options(events: pd.DataFrame, report_id: str, sentence_id: int) -> lis
     return out
 
 
+#: Event fields the panel edits: label -> ``edit_event`` field.
+EVENT_EDITS = {
+    "Actor 1": "actor1",
+    "Actor 2": "actor2",
+    "Sub-event type": "sub_event_type",
+    "Place": "place",
+    "Date": "date",
+    "Fatalities": "fatalities",
+    "Claimed": "claimed",
+}
+
+
+def event_change(field: str, text: str) -> dict[str, Any]:
+    """The ``changes`` of an ``edit_event`` from what an analyst typed; a blank clears
+    actor 2, the place or the toll (unknown). The store checks the values.
+
+    Examples
+    --------
+    >>> event_change("fatalities", " 12 "), event_change("actor2", ""), event_change("claimed", "No")
+    ({'fatalities': '12'}, {'actor2': None}, {'claimed': False})
+    """
+    text = (text or "").strip()
+    if field == "claimed":
+        if text.lower() not in ("yes", "no"):
+            raise CorrectionError("edit_event: claimed is yes or no")
+        return {field: text.lower() == "yes"}
+    if field in ("actor2", "place", "fatalities"):
+        return {field: None if text.lower() in ("", "unknown") else text}
+    if not text:
+        label = next(k for k, v in EVENT_EDITS.items() if v == field)
+        raise CorrectionError(f"edit_event: type the new {label.lower()}")
+    return {field: text}
+
+
 def tagging_panel(store: Any, report_id: str | None = None) -> TaggingPanel:
     """Return a panel to review one report's tags and correct them through ``store``
     (a :class:`workbench.Store`): reject or relabel a mention (or every mention of its
@@ -228,7 +268,9 @@ class TaggingPanel(widgets.VBox):
     highlighted report), ``headline_picker`` and ``mention_picker`` (body), ``details``,
     ``scope``, ``buttons`` (label -> Button), ``values`` (label -> Dropdown, all starting
     empty), ``confirm_box`` (``confirm_button``, ``cancel_button``), ``event_picker`` (the
-    events coded from the mention's sentence) with ``reject_event_button``, ``undo_button`` (the
+    events coded from the mention's sentence) with ``event_field``, ``event_value`` and
+    ``edit_event_button``, ``reject_event_button``, and ``new_event_type`` with
+    ``add_event_button`` (an event of the chosen actor's sentence), ``undo_button`` (the
     panel's last action), ``ledger_picker`` with ``undo_selected``, and ``message``."""
 
     def __init__(self, store: Any, *, report_id: str | None = None) -> None:
@@ -280,6 +322,16 @@ class TaggingPanel(widgets.VBox):
         self.event_picker = widgets.Select(rows=3, layout={"width": "100%"})
         self.reject_event_button = widgets.Button(description="Reject event")
         self.reject_event_button.on_click(lambda _: self.reject_event())
+        self.event_field = widgets.Dropdown(options=list(EVENT_EDITS.items()), value=None,
+                                            layout={"width": "130px"})  # fmt: skip
+        self.event_value = widgets.Combobox(placeholder="new value", layout={"width": "160px"})
+        self.event_field.observe(lambda _: self._event_choices(), "value")
+        self.edit_event_button = widgets.Button(description="Set", layout={"width": "60px"})
+        self.edit_event_button.on_click(lambda _: self.edit_event())
+        subs = list(load_sub_event_types().sub_event_type)
+        self.new_event_type = widgets.Dropdown(options=subs, value=None, layout=narrow)
+        self.add_event_button = widgets.Button(description="Add event")
+        self.add_event_button.on_click(lambda _: self.add_event())
         self.undo_button = widgets.Button(description="Undo last", icon="undo")
         self.undo_button.on_click(lambda _: self.undo())
         self.ledger_picker = widgets.Select(rows=4, layout={"width": "100%"})
@@ -304,7 +356,10 @@ class TaggingPanel(widgets.VBox):
                 *rows,
                 self.confirm_box,
                 heading("Events coded from this sentence"),
-                self.event_picker,  # reject_event_button joins it with event-id corrections
+                self.event_picker,
+                widgets.HBox([self.event_field, self.event_value, self.edit_event_button]),
+                self.reject_event_button,
+                widgets.HBox([self.add_event_button, self.new_event_type]),
                 heading("Corrections in this store"),
                 self.ledger_picker,
                 widgets.HBox([self.undo_button, self.undo_selected]),
@@ -325,6 +380,9 @@ class TaggingPanel(widgets.VBox):
             (self.confirm_box, "confirm"),
             (self.ledger_picker, "ledger"),
             (self.event_picker, "sentence-events"),
+            (self.event_field, "event-field"),
+            (self.event_value, "event-value"),
+            (self.new_event_type, "new-event-type"),
             (self.message, "tagging-message"),
         ]:
             part.add_class(f"wb-{name}")  # handles for browser tests and custom CSS
@@ -351,8 +409,9 @@ class TaggingPanel(widgets.VBox):
             (f"{shorten(a.canonical, 32)} ({type_label(a.actor_type)})", a.actor_id)
             for a in actors.itertuples()
         ]
-        for dropdown in self.values.values():
+        for dropdown in [*self.values.values(), self.event_field, self.new_event_type]:
             dropdown.value = None
+        self.event_value.value = ""
         self.ledger_picker.options = ledger_options(self.store.corrections())
         self._describe()
 
@@ -389,6 +448,33 @@ class TaggingPanel(widgets.VBox):
             self._say("Choose an event of this sentence first.", error=True)
             return None
         return self._submit("reject_event", [{"event_id": self.event_picker.value}])
+
+    def edit_event(self) -> int | None:
+        """Set one field of the chosen event to what is typed in ``event_value``."""
+        if self.event_picker.value is None or self.event_field.value is None:
+            self._say("Choose an event of this sentence and a field first.", error=True)
+            return None
+        try:
+            changes = event_change(self.event_field.value, self.event_value.value)
+        except WorkbenchError as exc:
+            self._say(str(exc), error=True)
+            return None
+        return self._submit(
+            "edit_event", [{"event_id": self.event_picker.value, "changes": changes}]
+        )
+
+    def add_event(self) -> int | None:
+        """Add an event of the chosen actor mention's sentence, of ``new_event_type``."""
+        row = self._row()
+        if row is None or row["kind"] not in schema.ACTOR_KINDS or not given(row["entity_id"]):
+            self._say("Choose the acting actor in a body sentence first.", error=True)
+            return None
+        if self.new_event_type.value is None or int(row["sentence_id"]) < 0:
+            self._say("Choose a body mention and the event's sub-event type.", error=True)
+            return None
+        fields = {"report_id": row["report_id"], "sentence_id": int(row["sentence_id"]),
+                  "actor1": row["entity_id"], "sub_event_type": self.new_event_type.value}  # fmt: skip
+        return self._submit("add_event", [fields])
 
     def confirm(self) -> int | None:
         """Send the merge :meth:`apply` asked about."""
@@ -471,6 +557,19 @@ class TaggingPanel(widgets.VBox):
         if given(actor):
             parts.append(f"actor id <code>{esc(str(actor))}</code>")
         self.details.value = f"<div style='font-size:.9em'>{', '.join(parts)}</div>"
+
+    def _event_choices(self) -> None:
+        """Offer the values the chosen event field can take (any may still be typed)."""
+        field, tables = self.event_field.value, self.tables
+        choices = {
+            "actor1": tables["actors"].canonical,
+            "actor2": tables["actors"].canonical,
+            "place": tables["places"].name,
+            "sub_event_type": load_sub_event_types().sub_event_type,
+            "claimed": pd.Series(["yes", "no"]),
+        }.get(field, pd.Series([], dtype=object))
+        self.event_value.options = sorted(set(choices.dropna().astype(str)))
+        self.event_value.value = ""
 
     def _reload(self, message: str) -> None:
         self.tables = self.store.tables()
