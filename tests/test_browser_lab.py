@@ -1,11 +1,12 @@
 """The notebooks' panels work in a real JupyterLab, driven by headless Chromium.
 
 The tests start their own JupyterLab (loopback, a token, news and update checks off, a
-temporary root holding copies of notebooks 02 and 03, a store of their own). In 03 they
+temporary root holding copies of notebooks 02, 03 and 04, a store of their own). In 03 they
 run every cell, change the explorer's actor selection and check that the chart redraws,
 then click a bar and check that the evidence pane shows the sentence behind it. In 02 they
 merge two actors in the tagging panel (through its confirmation), undo it, and relabel a
-mention, checking the panel and the store's ledger. Screenshots land in
+mention, checking the panel and the store's ledger. In 04 they run every cell and check the
+event charts, the boxed triggers and the correction's effect. Screenshots land in
 ``build/screenshots/lab-*.png``.
 """
 
@@ -37,6 +38,7 @@ CHROMIUM_ARGS = [
 ]
 NOTEBOOK = PROJECT_DIR / "notebooks" / "03-actor-involvement.ipynb"
 TAGGING_NOTEBOOK = PROJECT_DIR / "notebooks" / "02-tagging-entities.ipynb"
+EVENTS_NOTEBOOK = PROJECT_DIR / "notebooks" / "04-events.ipynb"
 SCREENSHOTS = BUILD_DIR / "screenshots"
 TOKEN = "workbench-browser-test"
 #: Lab settings: no calling home (news, update checks), and every cell rendered (no windowing),
@@ -69,7 +71,7 @@ def lab(tmp_path_factory, lab_store):
     """A running JupyterLab serving a temp folder with copies of the notebooks: its URL."""
     root = tmp_path_factory.mktemp("lab-root")
     settings = tmp_path_factory.mktemp("lab-settings")
-    for notebook in (NOTEBOOK, TAGGING_NOTEBOOK):
+    for notebook in (NOTEBOOK, TAGGING_NOTEBOOK, EVENTS_NOTEBOOK):
         shutil.copy(notebook, root / notebook.name)
     (settings / "overrides.json").write_text(json.dumps(OVERRIDES), encoding="utf-8")
     port = _free_port()
@@ -368,3 +370,36 @@ def _drive_tagging(lab: str, store_path: Path, page) -> None:
         "el => el.textContent.includes('Undid')", arg=message.element_handle(), timeout=60_000
     )
     assert page.outside_requests == []
+
+
+def test_events_notebook_draws_its_charts_and_corrects_an_event_in_lab(lab, page):
+    try:
+        _run_all(lab, page, EVENTS_NOTEBOOK)
+        page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(
+            timeout=180_000
+        )
+        cells = page.locator(".jp-Notebook .jp-CodeCell")
+        n_code = cells.count()
+        page.wait_for_function(  # every code cell has run: no "[ ]:" or "[*]:" prompt left
+            "n => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]"
+            ".filter(p => /\\[\\d+\\]/.test(p.textContent)).length === n",
+            arg=n_code,
+            timeout=180_000,
+        )
+        notebook = page.locator(".jp-Notebook")
+        assert notebook.locator(".jp-OutputArea-output[data-mime-type*='error']").count() == 0
+        plots = notebook.locator(".js-plotly-plot")
+        plots.nth(5).wait_for(timeout=60_000)
+        titles = plots.locator(".gtitle").evaluate_all("els => els.map(e => e.textContent)")
+        assert sum(t.startswith("Who acts against whom") for t in titles) == 2, titles
+        assert any(t.startswith("When: events over time") for t in titles), titles
+        triggers = notebook.locator("mark.wb-trigger")
+        assert triggers.count() == 6  # 9 events on 6 trigger words ("struck" codes two)
+        assert "struckTRIGGER" in triggers.evaluate_all("els => els.map(e => e.textContent)")
+        text = notebook.inner_text()
+        assert "events against Islamic State: 1 before, 2 after" in text
+        plots.nth(0).scroll_into_view_if_needed()
+        _shot(page, "events-network", plots.nth(0))
+    except Exception:
+        _shot(page, "events-failure")
+        raise
