@@ -80,12 +80,17 @@ test: setup browser vendor lint
 lab: setup
 	$(BIN)/jupyter lab notebooks
 
-# Accuracy, whole-process cost against bare spaCy, the store and the filters; results in
-# bench/results/. CORPUS is a gold-annotated folder (not shipped; default ../shared/corpus/dev).
+# Accuracy, whole-process cost against bare spaCy, growth with report length and corpus size
+# (texts from bench/corpus.py), the store and the filters; results in bench/results/.
+# CORPUS is a gold-annotated folder (not shipped; default ../shared/corpus/dev). GROWTH sets
+# the growth cases (default: one report of 100, 1,000 and 10,000 paragraphs and corpora of
+# 100 and 1,000 reports, about 13 minutes on 2 cores; the longest report peaks at 7 GB).
 CORPUS ?= ../shared/corpus/dev
+GROWTH ?= --paragraphs 100 1000 10000 --reports 100 1000
 bench: setup
 	$(PY) bench/accuracy.py $(CORPUS)
 	$(PY) bench/process.py $(CORPUS)
+	$(PY) bench/growth.py $(GROWTH)
 	$(PY) bench/store_bench.py
 	$(PY) bench/filter_bench.py
 

@@ -148,3 +148,18 @@ def test_generic_actor_classes_have_no_country(actors):
         ("unidentified-armed-group", "other"),
     ]:
         assert (rows.loc[actor_id, "actor_type"], rows.loc[actor_id, "country"]) == (actor_type, "")
+
+
+def test_backers_and_generic_words_name_known_actors_and_types():
+    from workbench import schema
+    from workbench.lexicon.gazetteer import load_gazetteer
+    from workbench.lexicon.references import load_backers, load_generic_actors, source_names
+
+    ids = set(load_gazetteer().actor_id)
+    backers = load_backers()
+    assert set(backers.backer) <= ids and set(backers.backed) <= ids
+    generic = load_generic_actors()
+    assert set(generic.type) <= set(schema.ACTOR_TYPES)
+    assert set(generic.branch) <= {"", "military", "police", "government", "hostile"}
+    assert not generic.phrase.duplicated().any()
+    assert {"reuters", "ocha", "syrian observatory for human rights"} <= source_names()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import spacy
 
 from workbench import schema
-from workbench.nlp.mentions import _alias_pairs, _strip_modifiers
+from workbench.nlp.aliases import _strip_modifiers, alias_pairs
 from workbench.nlp.pipeline import dateline_component
 from workbench.resolve.actors import resolve_actors
 
@@ -16,7 +16,7 @@ def test_alias_pairs_from_brackets_and_known_as():
         "known as the Combined Joint Task Force-Operation Inherent Resolve (CJTF-OIR), struck. "
         "The Iranian-backed Popular Mobilization Forces (PMF), also known as the Hashd al-Shaabi."
     )
-    pairs = _alias_pairs(text)
+    pairs = alias_pairs(text)
     assert ("Syrian Democratic Forces", "SDF") in pairs
     assert ("Combined Joint Task Force-Operation Inherent Resolve", "CJTF-OIR") in pairs
     assert ("Popular Mobilization Forces", "PMF") in pairs
@@ -24,7 +24,7 @@ def test_alias_pairs_from_brackets_and_known_as():
 
 
 def test_alias_pairs_ignore_brackets_that_are_not_acronyms():
-    assert _alias_pairs("Troops entered Mosul (northern Iraq) on Monday.") == []
+    assert alias_pairs("Troops entered Mosul (northern Iraq) on Monday.") == []
     assert _strip_modifiers("US-backed Kurdish Forces") == "Kurdish Forces"
 
 

@@ -208,7 +208,8 @@ def test_country_name(text, name):
 def test_country_context_orders_by_frequency():
     names = ["HASAKAH", "Iraq", "Syria", "Dashisha", "Deir al-Zor", "Hajeen", "Iraq"]
     assert country_context(names) == ["SY", "IQ"]
-    assert country_context(["Damascus"]) == ["SY"]  # a capital implies its country
+    assert country_context(["Damascus"]) == []  # a capital may be its government
+    assert country_context(["Damascus", "Hajin"]) == ["SY"]
     assert country_context(["Palma"]) == []  # Spain? Mozambique? no vote
     assert country_context(["northern Iraq", None, ""]) == ["IQ"]
 
@@ -324,3 +325,153 @@ def test_resolve_places_on_no_mentions():
     mentions, table = resolve_places(schema.empty("mentions"), _reports())
     assert mentions.empty and table.empty
     assert list(table.columns) == list(schema.COLUMNS["places"])
+
+
+# -- geoparser ranking, names, the new columns -----------------------------------------
+
+
+def test_abbreviations_match_only_as_written():
+    assert geocode("Ill.")["name"] == "Illinois"  # not Yale, Michigan, which GeoNames spells "Ill"
+    assert geocode("Fla.")["place_id"] == geocode("Florida")["place_id"]
+    assert geocode("D.C.")["country_code"] == "US"
+    assert geocode("UK")["place_id"] == "country:GB"
+    assert geocode("IL") is None and geocode("Ill.", countries=["US"])["feature"] == "admin1"
+    assert gazetteer.abbreviation("ill.") is None  # case as written
+
+
+def test_a_state_is_not_a_village_named_after_it():
+    assert geocode("Illinois")["feature"] == "admin1"  # not Riverside, "Illinois" in GeoNames
+    assert geocode("Florida")["feature"] == "admin1"  # not Florida, a village in New York
+    assert geocode("Raqqa")["feature"] == "city"  # the seat of its governorate
+    assert geocode("Arbil", countries=["SY"])["feature"] == "city"  # Erbil, a city of a million
+
+
+def test_within_picks_the_namesake_inside_the_container():
+    illinois, missouri = geocode("Illinois"), geocode("Missouri")
+    assert geocode("Springfield", within=illinois)["admin1"] == "Illinois"
+    assert geocode("Springfield", within=missouri)["admin1"] == "Missouri"
+    assert geocode("Tripoli", within=geocode("Lebanon"))["country_code"] == "LB"
+    assert geocode("Springfield, Illinois")["admin1_code"] == "US.IL"  # in one mention too
+
+
+def test_containment_in_resolve_places_uses_the_text_between():
+    body = "Clashes in Springfield, Illinois.\n\nSpringfield voted."
+    reports = schema.conform([{"report_id": "r", "body": body}], "reports")
+    rows = [(11, 22, "Springfield", 0), (24, 32, "Illinois", 0), (35, 46, "Springfield", 1)]
+    m = schema.conform(
+        [
+            {"report_id": "r", "start": s, "end": e, "text": t, "kind": "place", "sentence_id": i}
+            for s, e, t, i in rows
+        ],
+        "mentions",
+    )
+    m, table = resolve_places(m, reports)
+    assert [body[s:e] for s, e in zip(m.start, m.end, strict=True)] == list(m.text)
+    admin1 = dict(zip(table.place_id, table.admin1, strict=True))
+    assert admin1[m.entity_id[0]] == "Illinois"  # "Springfield, Illinois"
+    assert m.entity_id[2] == m.entity_id[0]  # then the same Springfield, one sense per report
+    assert geocode("Springfield", countries=["US"])["admin1"] != "Illinois"  # alone: the biggest
+
+
+def test_whole_names_before_their_direction():
+    assert geocode("North Kivu province")["name"] == "North Kivu"  # not "northern Kyiv"
+    assert geocode("South Sudan")["feature"] == "country"
+    assert geocode("West Bank")["country_code"] == "PS"
+    assert geocode("North Darfur")["country_code"] == "SD"
+
+
+def test_a_direction_on_a_province_or_town_keeps_the_place():
+    province, town = geocode("southern Helmand province"), geocode("eastern Mosul")
+    assert (province["name"], province["direction"], province["feature"]) == (
+        "Helmand",
+        "south",
+        "admin1",
+    )
+    assert town["place_id"] == geocode("Mosul")["place_id"] and town["geo_precision"] == 2
+    assert geocode("eastern Syria")["place_id"] == "country:SY:east"  # a country's part: a region
+    assert (
+        places.mention_precision("Mosul") == 1 and places.mention_precision("Mosul district") == 2
+    )
+
+
+def test_admin_suffixes_reach_provinces_of_every_country():
+    for name, code in [
+        ("Kherson Oblast", "UA"),
+        ("Upper Nile State", "SS"),
+        ("Khyber Pakhtunkhwa province", "PK"),
+        ("Helmand province", "AF"),
+    ]:
+        place = geocode(name)
+        assert (place["feature"], place["country_code"]) == ("admin1", code), name
+        assert place["admin1_code"].startswith(code + ".")
+    assert geocode("Kherson")["feature"] == "city"  # the bare name is the city
+
+
+def test_generated_provinces_are_not_bare_common_words():
+    assert geocode("Lakes") is None or geocode("Lakes")["feature"] != "admin1"
+    assert not is_place("Central") and not is_place("Northern")
+
+
+def test_countries_and_seas_have_their_own_points():
+    syria = geocode("Syria")
+    assert (syria["latitude"], syria["longitude"]) == (35.0, 38.0)
+    us = geocode("United States")
+    assert 35 < us["latitude"] < 42 and -100 < us["longitude"] < -94  # not the mean of its towns
+    for sea in ("Atlantic", "Mediterranean", "Gulf of Oman", "Black Sea"):
+        place = geocode(sea)
+        assert place["feature"] == "region" and place["country_code"] is None, sea
+    assert geocode("Atlantic")["longitude"] < -20  # the ocean, not Atlantic, Iowa
+
+
+def test_admin1_and_iso_columns():
+    hit = geocode("Hit", countries=["IQ"])
+    assert (hit["admin1"], hit["admin1_code"], hit["iso_numeric"]) == ("Al Anbar", "IQ.01", 368)
+    assert geocode("Iraq")["admin1"] is None and geocode("Iraq")["iso_numeric"] == 368
+    assert gazetteer.admin1_place("NG", "24").name == "Katsina State"  # regions.csv's row
+    assert gazetteer.admin1_place("UA", "08").country_code == "UA"
+
+
+def test_places_table_carries_the_new_columns():
+    reports = schema.conform([{"report_id": "r", "body": "x" * 80}], "reports")
+    rows = [(0, 13, "eastern Mosul"), (20, 25, "Mosul"), (30, 53, "southern Diyala province")]
+    m = schema.conform(
+        [
+            {"report_id": "r", "start": s, "end": e, "text": t, "kind": "place", "sentence_id": 0}
+            for s, e, t in rows
+        ],
+        "mentions",
+    )
+    _, table = resolve_places(m, reports)
+    by_name = table.set_index("name")
+    assert by_name.loc["Mosul", "geo_precision"] == 1  # the finest of its mentions
+    assert pd.isna(by_name.loc["Mosul", "direction"])  # its mentions disagree
+    assert (by_name.loc["Diyala", "direction"], by_name.loc["Diyala", "admin1_code"]) == (
+        "south",
+        "IQ.10",
+    )
+    assert {"direction", "admin1", "admin1_code", "iso_numeric", "parent_place_id"} <= set(table)
+
+
+def test_a_facility_sits_at_its_town():
+    body = "Gunmen stormed the Sahafi Hotel in Mogadishu."
+    reports = schema.conform([{"report_id": "r", "body": body}], "reports")
+    rows = [(19, 31, "Sahafi Hotel"), (35, 44, "Mogadishu")]
+    m = schema.conform(
+        [
+            {"report_id": "r", "start": s, "end": e, "text": t, "kind": "place", "sentence_id": 0}
+            for s, e, t in rows
+        ],
+        "mentions",
+    )
+    m, table = resolve_places(m, reports)
+    hotel = table.set_index("name").loc["Sahafi Hotel"]
+    town = geocode("Mogadishu")
+    assert hotel.feature == "facility" and hotel.parent_place_id == town["place_id"]
+    assert (hotel.latitude, hotel.country_code, hotel.geo_precision) == (town["latitude"], "SO", 1)
+
+
+def test_minor_countries_are_no_context():
+    names = ["Mali", "Mopti", "central Mali", "Washington"]
+    assert country_context(names) == ["ML"]  # a town named once does not vote the US in
+    assert country_context([], extra=["SO"]) == ["SO"]  # actors' countries when no place votes
+    assert country_context(["Syria"], extra=["IR"]) == ["SY"]

@@ -309,3 +309,22 @@ def test_tagging_panel_edits_and_adds_events_of_the_sentence(tiny_tables, tmp_pa
         assert "Syrian Arab Army" in new.sentence
         panel.undo()
         assert not store.tables()["events"].event_id.str.startswith("user:").any()
+
+
+def test_tagging_panel_says_how_a_generic_reference_was_linked_and_relinks_it(tiny_tables):
+    m = tiny_tables["mentions"].copy()
+    army = (m.report_id == "r2") & (m.text == "the army")
+    m.loc[army, ["link_source", "link_confidence", "antecedent"]] = ["nearest", 0.75, "4-20"]
+    store = FakeStore({**tiny_tables, "mentions": m})
+    panel = tagging.tagging_panel(store, report_id="r2")
+    label = next(lbl for lbl, key in panel.mention_picker.options if key[3] == "the army")
+    assert "linked: nearest" in label
+    _pick(panel, "the army")
+    assert "the nearest actor of its kind named before it (“Syrian Arab Army” at 4-20)" in (
+        panel.details.value.replace("&#x27;", "'")
+    )
+    assert "Link to" in panel.details.value
+    panel.values["Link to"].value = "is"
+    assert panel.apply("Link to") is not None
+    kind, fields = store.calls[-1]
+    assert (kind, fields["actor"], fields["text"]) == ("set_canonical", "is", "the army")

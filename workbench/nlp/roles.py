@@ -52,16 +52,41 @@ def modifies_non_place(ent: Span) -> bool:
     return head.ent_type_ not in ("GPE", "LOC", "FAC") and head.lower_ not in PLACE_HEADS
 
 
-def is_header_line(span: Span) -> bool:
-    """True when ``span`` stands on a short line with no verb (release furniture)."""
-    text = span.doc.text
-    start = text.rfind("\n", 0, span.start_char) + 1
+#: The longest line (in characters) that can be release furniture rather than prose.
+HEADER_LINE_CHARS = 120
+
+
+def is_header_line(span: Span, *, text: str | None = None) -> bool:
+    r"""True when ``span`` stands on a short line with no verb (release furniture).
+
+    ``text`` is ``span.doc.text``, for callers that ask of many spans: spaCy rebuilds it
+    from every token on each read, so reading it per span makes a long report cost the
+    square of its length. Only the characters within :data:`HEADER_LINE_CHARS` of the span
+    are looked at, so the answer costs the same on any length of report.
+
+    Examples
+    --------
+    >>> from spacy.tokens import Doc
+    >>> from spacy.vocab import Vocab
+    >>> words = ["Headline", "\n", "Press", "Office", "\n", "Rebels", "took", "the", "town"]
+    >>> spaces = [False, False, True, False, False, True, True, True, False]
+    >>> doc = Doc(Vocab(), words=words, spaces=spaces)
+    >>> is_header_line(doc[2:4]), is_header_line(doc[0:1])
+    (True, False)
+    """
+    text = span.doc.text if text is None else text
+    window = HEADER_LINE_CHARS + 1  # a newline further back makes a longer line: no header
+    start = text.rfind("\n", max(span.start_char - window, 0), span.start_char) + 1
     if start == 0:
-        return False  # the headline: short and often verbless, but it is the story
-    end = text.find("\n", span.end_char)
-    if (len(text) if end < 0 else end) - start > 120:
+        return False  # the headline (short and often verbless, but the story), or prose
+    if span.end_char - start > HEADER_LINE_CHARS:
         return False  # a paragraph, not a header
-    line = span.doc.char_span(start, len(text) if end < 0 else end, alignment_mode="expand")
+    end = text.find("\n", span.end_char, start + window)
+    if end < 0:
+        end = len(text)
+    if end - start > HEADER_LINE_CHARS:
+        return False
+    line = span.doc.char_span(start, end, alignment_mode="expand")
     if line is None:
         return False
     return len(line) <= 12 and not any(t.pos_ in ("VERB", "AUX") for t in line)
@@ -85,12 +110,15 @@ def drop_authors_and_negated(kept: list[Found]) -> list[Found]:
     """The author of a statement ("the State Department condemns ...") is not an actor of
     what it describes, and "no civilians were hurt" names no victims."""
     out = []
+    text = None  # the doc's text, built once (see is_header_line)
     for item in kept:
         span = item[0]
         if span.label_ in ("ACTOR", "PLACE") and speaks(span):
             continue
         if span.label_ == "ACTOR":
-            if is_header_line(span):
+            if text is None:
+                text = span.doc.text
+            if is_header_line(span, text=text):
                 continue  # a header line ("Department of State", "Press Office"), not a story
             verb = subject_verb(span)
             if verb is not None and verb.lemma_.lower() in STATEMENT_VERBS:

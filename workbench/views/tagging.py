@@ -24,6 +24,7 @@ import pandas as pd
 from workbench import schema
 from workbench.errors import CorrectionError, WorkbenchError
 from workbench.lexicon.events import load_sub_event_types
+from workbench.resolve.references import LINK_SOURCES
 from workbench.views.highlight import report_html
 from workbench.views.panels import heading
 from workbench.views.style import given, shorten, type_label
@@ -33,6 +34,7 @@ TAGGING_ACTIONS: dict[str, str] = {
     "Reject": "reject_mention",
     "Relabel": "relabel",
     "Set type": "set_actor_type",
+    "Link to": "set_canonical",
     "Merge into": "merge_actors",
     "Confirm": "confirm_actor",
 }
@@ -59,8 +61,33 @@ def mention_label(m: Any) -> str:
     'SDF → Syrian Democratic Forces · actor · rebel group  [4:7]'
     """
     resolved = f" → {m.canonical}" if given(m.canonical) and m.canonical != m.text else ""
-    detail = " · ".join(str(v).replace("_", " ") for v in (m.kind, m.actor_type) if given(v))
+    link = getattr(m, "link_source", None)
+    linked = f"linked: {link}" if given(link) else None
+    parts = (m.kind, m.actor_type, linked)
+    detail = " · ".join(str(v).replace("_", " ") for v in parts if given(v))
     return f"{m.text}{resolved} · {detail}  [{m.start}:{m.end}]"
+
+
+def link_note(m: Mapping[str, Any], body: str = "") -> str:
+    """How a generic reference ("the army", "rebels") was bound, in words; "" for a name.
+
+    Examples
+    --------
+    >>> link_note({"text": "the rebels", "canonical": "NPA", "link_source": "nearest",
+    ...            "link_confidence": 0.75, "antecedent": "0-3"}, "NPA fighters ...")
+    'the rebels → NPA: the nearest actor of its kind named before it (“NPA” at 0-3), confidence 0.75'
+    """
+    source = m.get("link_source")
+    if not given(source):
+        return ""
+    why = LINK_SOURCES.get(source, source)
+    back = m.get("antecedent")
+    if given(back) and body:
+        start, end = (int(x) for x in str(back).split("-"))
+        why += f" (“{body[start:end]}” at {back})"
+    confidence = m.get("link_confidence")
+    sure = f", confidence {float(confidence):.2f}" if given(confidence) else ""
+    return f"{m['text']} → {m.get('canonical')}: {why}{sure}"
 
 
 def mention_options(mentions: pd.DataFrame) -> dict[str, list[tuple[str, MentionKey]]]:
@@ -130,7 +157,7 @@ def correction_for(
     needs_actor = kind in ("set_actor_type", "merge_actors", "confirm_actor")
     if needs_actor and (not given(actor) or mention.get("kind") not in (None, *schema.ACTOR_KINDS)):
         raise WorkbenchError(f"{action}: this mention is not resolved to an actor")
-    if kind in ("relabel", "set_actor_type", "merge_actors") and not value:
+    if kind in ("relabel", "set_actor_type", "set_canonical", "merge_actors") and not value:
         raise WorkbenchError(f"{action}: choose a value in the dropdown next to the button")
     if kind == "merge_actors" and value == actor:
         raise WorkbenchError(f"{action}: choose another actor than this one")
@@ -140,6 +167,8 @@ def correction_for(
         return kind, {**key, "kind": value, "label": value.upper()}
     if kind == "set_actor_type":
         return kind, {"actor": actor, "actor_type": value}
+    if kind == "set_canonical":  # this mention (a wrong link, say) to another actor
+        return kind, {**key, "actor": value}
     if kind == "merge_actors":
         return kind, {"actors": [actor, value], "into": value}
     return kind, {"actor": actor}
@@ -305,6 +334,7 @@ class TaggingPanel(widgets.VBox):
             "Set type": widgets.Dropdown(
                 options=[(type_label(t), t) for t in schema.ACTOR_TYPES], value=None, layout=narrow
             ),
+            "Link to": widgets.Dropdown(options=[], value=None, layout=narrow),
             "Merge into": widgets.Dropdown(options=[], value=None, layout=narrow),
         }
         self.buttons = {label: widgets.Button(description=label) for label in TAGGING_ACTIONS}
@@ -376,6 +406,7 @@ class TaggingPanel(widgets.VBox):
             (self.scope, "scope"),
             (self.values["Relabel"], "relabel-value"),
             (self.values["Set type"], "type-value"),
+            (self.values["Link to"], "link-value"),
             (self.values["Merge into"], "merge-value"),
             (self.confirm_box, "confirm"),
             (self.ledger_picker, "ledger"),
@@ -405,10 +436,11 @@ class TaggingPanel(widgets.VBox):
         self.headline_picker.value = None
         self.mention_picker.options = options["body"]
         actors = self.tables["actors"].sort_values("canonical")
-        self.values["Merge into"].options = [
+        choices = [
             (f"{shorten(a.canonical, 32)} ({type_label(a.actor_type)})", a.actor_id)
             for a in actors.itertuples()
         ]
+        self.values["Link to"].options = self.values["Merge into"].options = choices
         for dropdown in [*self.values.values(), self.event_field, self.new_event_type]:
             dropdown.value = None
         self.event_value.value = ""
@@ -556,7 +588,15 @@ class TaggingPanel(widgets.VBox):
             parts.append(f"type <b>{esc(type_label(row['actor_type']))}</b>")
         if given(actor):
             parts.append(f"actor id <code>{esc(str(actor))}</code>")
-        self.details.value = f"<div style='font-size:.9em'>{', '.join(parts)}</div>"
+        reports = self.tables["reports"]
+        body = reports.body[reports.report_id == row["report_id"]]
+        note = link_note(row, body.iloc[0] if len(body) and row["sentence_id"] != -1 else "")
+        link = (
+            f"<br>Linked {esc(note)}. Wrong? Point it at the right actor with <i>Link to</i>"
+            if note
+            else ""
+        )
+        self.details.value = f"<div style='font-size:.9em'>{', '.join(parts)}{link}</div>"
 
     def _event_choices(self) -> None:
         """Offer the values the chosen event field can take (any may still be typed)."""
