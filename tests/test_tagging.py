@@ -223,18 +223,25 @@ def test_tagging_panel_shows_store_errors(tiny_tables):
     assert "no actor" in panel.message.value and "#b00020" in panel.message.value
 
 
-def test_tagging_panel_with_the_real_store(tiny_tables, tmp_path):
+@contextmanager
+def real_store(tables: dict, path):
+    """A real Store whose tagger and resolver hand back ``tables`` (no model)."""
     from workbench.corpus import Store
 
     def tagger(reports, *, nlp=None, progress=False):
-        m = tiny_tables["mentions"]
+        m = tables["mentions"]
         return {"mentions": m[m.report_id.isin(reports.report_id)]}
 
     def resolver(reports, mentions, *, events_raw=None):
-        return {**tiny_tables, "reports": reports, "mentions": schema.conform(mentions, "mentions")}
+        return {**tables, "reports": reports, "mentions": schema.conform(mentions, "mentions")}
 
-    with Store.open(tmp_path / "s.duckdb", tagger=tagger, resolver=resolver) as store:
-        store.ingest(tiny_tables["reports"], progress=False)
+    with Store.open(path, tagger=tagger, resolver=resolver) as store:
+        store.ingest(tables["reports"], progress=False)
+        yield store
+
+
+def test_tagging_panel_with_the_real_store(tiny_tables, tmp_path):
+    with real_store(tiny_tables, tmp_path / "s.duckdb") as store:
         panel = tagging.tagging_panel(store, report_id="r1")
         panel.mention_picker.value = ("r1", 14, 17, "SDF")
         panel.values["Set type"].value = "state_force"
@@ -269,19 +276,9 @@ def test_tagging_panel_lists_the_sentences_events_and_rejects_one(tiny_tables):
 
 def test_tagging_panel_edits_and_adds_events_of_the_sentence(tiny_tables, tmp_path):
     from tests.test_filters import tiny_events
-    from workbench.corpus import Store
 
     tables = {**tiny_tables, "events": tiny_events(tiny_tables)}
-
-    def tagger(reports, *, nlp=None, progress=False):
-        m = tables["mentions"]
-        return {"mentions": m[m.report_id.isin(reports.report_id)]}
-
-    def resolver(reports, mentions, *, events_raw=None):
-        return {**tables, "reports": reports, "mentions": schema.conform(mentions, "mentions")}
-
-    with Store.open(tmp_path / "s.duckdb", tagger=tagger, resolver=resolver) as store:
-        store.ingest(tables["reports"], progress=False)
+    with real_store(tables, tmp_path / "s.duckdb") as store:
         panel = tagging.tagging_panel(store, report_id="r2")
         _pick(panel, "Syrian Arab Army")
         assert panel.edit_event() is None and "Choose an event" in panel.message.value

@@ -222,11 +222,22 @@ def _same_spelling(ids: list[str], keys: list[str], reports: list[str]) -> list[
 @per_gazetteer
 def _governments() -> dict[str, str]:
     """ISO code -> the gazetteer's "Government of <country>" actor id."""
+    return _state_rows("Government of")
+
+
+@per_gazetteer
+def _police() -> dict[str, str]:
+    """ISO code -> the gazetteer's "Police Forces of <country>" actor id."""
+    return _state_rows("Police Forces of")
+
+
+def _state_rows(prefix: str) -> dict[str, str]:
+    """ISO code -> the id of the gazetteer actor named "<prefix> <country>"."""
     codes = {r.country: r.country_code for r in load_demonyms().itertuples()}
     return {
         codes[r.country]: r.actor_id
         for r in load_gazetteer().itertuples()
-        if r.canonical.startswith("Government of") and r.country in codes
+        if r.canonical.startswith(prefix) and r.country in codes
     }
 
 
@@ -285,17 +296,6 @@ def _state_actor(code: str, branch: str) -> str:
     if branch == "police":
         return _police().get(code) or f"police:{code}"
     return _forces_of(code)
-
-
-@per_gazetteer
-def _police() -> dict[str, str]:
-    """ISO code -> the gazetteer's "Police Forces of <country>" actor id."""
-    codes = {r.country: r.country_code for r in load_demonyms().itertuples()}
-    return {
-        codes[r.country]: r.actor_id
-        for r in load_gazetteer().itertuples()
-        if r.canonical.startswith("Police Forces of") and r.country in codes
-    }
 
 
 def _forces_of(code: str) -> str:
