@@ -142,15 +142,20 @@ def _set(replay: Replay, table: str, where: Any, **values: Any) -> None:
 
 def follow_actors(replay: Replay, moves: Mapping[str, str], where: pd.Series | None = None) -> None:
     """Point events at actors' new ids, names and codes: ``moves`` maps an actor id to
-    the id it now has (itself, after a rename or a new type); ``where`` limits the rows."""
+    the id it now has (itself, after a rename or a new type); ``where`` limits the rows.
+    Only the events of those actors are rebuilt: a replay runs this for every correction."""
     events = replay.tables["events"]
     if events.empty or not moves:
         return
+    ids = list(moves)
+    hit = as_mask(events.actor1_id.isin(ids)) | as_mask(events.actor2_id.isin(ids))
+    if where is not None:
+        hit &= where.to_numpy(dtype=bool)
+    if not hit.any():
+        return
     actors = replay.tables["actors"].drop_duplicates("actor_id").set_index("actor_id")
-    rows = events.to_dict("records")
-    for i, row in enumerate(rows):
-        if where is not None and not bool(where.iloc[i]):
-            continue
+    rows = events[hit].to_dict("records")
+    for row in rows:
         for slot in (1, 2):
             old = row.get(f"actor{slot}_id")
             new = moves.get(old) if isinstance(old, str) else None
@@ -161,7 +166,13 @@ def follow_actors(replay: Replay, moves: Mapping[str, str], where: pd.Series | N
             country = row.get("country") if isinstance(row.get("country"), str) else None
             row.update(coding.actor_columns(actor, slot, country))
             row.update(coding.interaction_columns(row))
-    replay.tables["events"] = schema.conform(rows, "events")
+    changed = schema.conform(rows, "events").set_index(events.index[hit])
+    out = events.copy(deep=False)
+    for col in changed.columns:
+        column = out[col].to_numpy(dtype=object, copy=True)
+        column[hit.to_numpy()] = changed[col].to_numpy(dtype=object)
+        out[col] = column
+    replay.tables["events"] = schema.conform(out, "events")
 
 
 def _set_actor(replay: Replay, mask: pd.Series, row: int) -> None:
