@@ -49,6 +49,16 @@ TEXTS = {
     "local_bor": "Local officials in Bor, the capital of Jonglei, said cattle raiders killed "
     "20 people.",
     "wire_geneva": "Speaking in Washington, the envoy said talks in Geneva had stalled.",
+    # -- namesakes in one country: the one near the report's other places ---------------
+    "local_kaura_kaduna": "ABUJA, Nigeria (Reuters) - Gunmen killed 12 villagers in Kaura on "
+    "Sunday night, police in Kafanchan said.",
+    "local_kaura_kano": "Nigeria: bandits killed five people in Kaura overnight and fled "
+    "towards Gwarzo, residents said.",
+    "wire_alexandria": "Protesters marched through Alexandria on Saturday, and police in "
+    "Natchitoches, Louisiana, said two people were arrested.",
+    "summary_alexandria": "Protesters marched through Alexandria on Saturday.",
+    "local_samar": "CATARMAN, Northern Samar (PNA) - Soldiers clashed with New People's Army "
+    "rebels in Las Navas town on Monday, the army said.",
     # -- not places --------------------------------------------------------------------
     "language": "Speaking in Arabic, the commander said his men had taken Sirte.",
     "flag": "The Belize-flagged tanker was hit off the coast of Yemen in the Red Sea.",
@@ -201,6 +211,24 @@ def test_a_capital_of_the_text_does_not_pull_namesakes_home(unseen):
     # "Bor, the capital of Jonglei": Bor in South Sudan, not the bigger Bor in Russia
     bor = _place(unseen, "local_bor", "Bor")
     assert (bor["country_code"], bor["admin1"]) == ("SS", "Jonglei")
+
+
+def test_a_town_is_the_namesake_near_the_reports_other_places(unseen):
+    # two towns called Kaura in Nigeria: the other town named decides which
+    assert _place(unseen, "local_kaura_kaduna", "Kaura")["admin1"] == "Kaduna State"
+    assert _place(unseen, "local_kaura_kano", "Kaura")["admin1"] == "Kano State"
+    # Louisiana, named for another town, puts Alexandria there; alone, it is in Egypt
+    alexandria = _place(unseen, "wire_alexandria", "Alexandria")
+    assert (alexandria["country_code"], alexandria["admin1"]) == ("US", "Louisiana")
+    assert _place(unseen, "summary_alexandria", "Alexandria")["country_code"] == "EG"
+
+
+def test_a_name_taken_apart_is_not_matched_to_a_spelling_abroad(unseen):
+    # "Northern Samar" is a Philippine province GeoNames' towns lack: not "Samar" taken
+    # apart and matched to Samara (Russia, an alternate spelling) or Samar (Ukraine)
+    samar = _place(unseen, "local_samar", "Northern Samar")
+    assert samar["country_code"] == "PH"
+    assert _place(unseen, "local_samar", "Las Navas")["country_code"] == "PH"
 
 
 def test_x_comma_y_chooses_the_x_inside_y(unseen):

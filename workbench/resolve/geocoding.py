@@ -32,6 +32,7 @@ from workbench.lexicon.places import (
     abbreviation,
     admin1_place,
     exact_matches,
+    fuzzy_index,
     gazetteer,
     iso_code,
     iso_codes,
@@ -158,6 +159,34 @@ def mention_precision(
     return 2 if query.word in _PART_WORDS else 3 if query.kind == "admin" else precision
 
 
+def namesakes(name: str, *, countries: Sequence[str] = ()) -> list[dict]:
+    """Every town ``name`` may be, as ``places`` rows: its exact, acceptable candidates
+    of feature city (own names before alternate spellings), so that a report's other
+    places can choose among them (:func:`workbench.resolve.places.resolve_places`).
+
+    Examples
+    --------
+    >>> towns = namesakes("Alexandria", countries=["US"])
+    >>> sorted(r["admin1"] for r in towns if r["country_code"] == "US")[:3]
+    ['Alabama', 'Indiana', 'Kentucky']
+    """
+    ctx = iso_codes(countries)
+    key = place_key(name.strip())
+    found = [
+        (p, alt)
+        for p, alt in exact_matches(key) if key
+        if p.feature == "city" and _acceptable(p, alt, ctx)
+    ]  # fmt: skip
+    if any(not alt for _, alt in found):
+        found = [(p, alt) for p, alt in found if not alt]
+    return [_row(p) for p, _ in found]
+
+
+def km(a: dict, b: dict) -> float:
+    """Great-circle distance in kilometres between two ``places`` rows."""
+    return _distance(a["latitude"], a["longitude"], b["latitude"], b["longitude"])
+
+
 # -- matching ------------------------------------------------------------------------
 
 
@@ -211,7 +240,8 @@ def _geocode(name: str, ctx: tuple[str, ...], within: tuple[str, str] | None) ->
                                                  kind=whole.kind, within=within)):  # fmt: skip
             return _qualified(place, whole)
     core = place_key(query.core)
-    place = _best(query.core, core, ctx, kind=query.kind, within=within) or _fuzzy(core, ctx)
+    place = _best(query.core, core, ctx, kind=query.kind, within=within, home=True)
+    place = place or _fuzzy(core, ctx)
     return _qualified(place, query) if place else None
 
 
@@ -223,12 +253,24 @@ def _best(
     kind: str | None = None,
     within: tuple[str, str] | None = None,
     strict: bool = False,
+    home: bool = False,
 ) -> Place | None:
     """The best exact candidate for ``key``: one inside ``within`` if any; a country
     outright; else ranked by the report's countries, the kind of place asked for, own
     name spelled as written, kind of place, own name over alternate spelling,
-    population. ``strict``: own names of countries and provinces only (abbreviations)."""
+    population. ``strict``: own names of countries and provinces only (abbreviations).
+    ``home``: a name taken apart ("Northern Samar" -> Samar) needs more evidence: outside
+    the report's countries only a place's own name counts, never an alternate spelling
+    (Samara), and a town must be as big as a town abroad must be (not Samar, Ukraine)."""
     found = [(p, alt) for p, alt in exact_matches(key) if _acceptable(p, alt, ctx)]
+    if home:
+        found = [
+            (p, alt)
+            for p, alt in found
+            if p.country_code in ctx
+            or not alt
+            and (p.feature != "city" or p.population >= MIN_POPULATION_ABROAD)
+        ]
     if strict:
         found = [(p, alt) for p, alt in found if not alt and p.feature != "city"]
     if len(key) <= 3:  # "Pau" is also a spelling of Bozhou, China: short names need their own
@@ -319,11 +361,15 @@ def _acceptable(place: Place, alternate: bool, ctx: tuple[str, ...]) -> bool:
 
 
 def _km(a: Place, b: Place) -> float:
+    return _distance(a.lat, a.lon, b.lat, b.lon)
+
+
+def _distance(lat_a: float, lon_a: float, lat_b: float, lon_b: float) -> float:
     """Great-circle distance in kilometres."""
-    lat1, lat2 = math.radians(a.lat), math.radians(b.lat)
+    lat1, lat2 = math.radians(lat_a), math.radians(lat_b)
     h = (
         math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin(math.radians(b.lon - a.lon) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin(math.radians(lon_b - lon_a) / 2) ** 2
     )
     return 2 * 6371 * math.asin(min(1.0, math.sqrt(h)))
 
@@ -342,9 +388,9 @@ def _fuzzy(key: str, ctx: tuple[str, ...]) -> Place | None:
     variants = {key} | {key[:i] + key[i + 1 :] for i in range(len(key))}
     g = gazetteer()
     for code in ctx:
-        index = _fuzzy_index(code)
+        index = fuzzy_index(code)
         near = {i for v in variants for i in index.get(v, ())}
-        found = [g.place(i) for i in sorted(near) if _one_edit(key, place_key(g.names[i]))]
+        found = [g.place(i) for i in sorted(near) if _one_edit(key, g.own_keys[i])]
         found = [
             p
             for p in found
@@ -354,20 +400,6 @@ def _fuzzy(key: str, ctx: tuple[str, ...]) -> Place | None:
         if found:
             return max(found, key=lambda p: p.population)
     return None
-
-
-@lru_cache(maxsize=64)
-def _fuzzy_index(code: str) -> dict[str, list[int]]:
-    """Deletion neighbourhood of the own names of one country's places (symmetric
-    delete: two keys one edit apart share a variant)."""
-    g = gazetteer()
-    index: dict[str, list[int]] = {}
-    for i in g.members.get(code, ()):
-        key = place_key(g.names[i])
-        if len(key) >= 5:
-            for variant in {key} | {key[:j] + key[j + 1 :] for j in range(len(key))}:
-                index.setdefault(variant, []).append(i)
-    return index
 
 
 def _one_edit(a: str, b: str) -> bool:

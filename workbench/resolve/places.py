@@ -30,7 +30,7 @@ import pandas as pd
 from workbench import schema
 from workbench.lexicon.places import exact_matches, gazetteer, iso_code, place_key
 from workbench.lexicon.words import words
-from workbench.resolve.geocoding import _acceptable, _row
+from workbench.resolve.geocoding import _acceptable, _row, km, namesakes
 from workbench.resolve.geocoding import _geocode as _geocode  # its cache, for tests to clear
 from workbench.resolve.geocoding import geocode as geocode
 from workbench.resolve.geocoding import mention_precision as mention_precision
@@ -44,6 +44,10 @@ CAPITAL_VOTE = 0
 #: A country with under a third of the leader's votes is no context: a town named once
 #: ("Washington" in a release about Mali) does not let small US towns match.
 MINOR_SHARE = 3
+#: A town moves to a namesake (in its country or the report's) this close to the report's other places...
+NEAR_KM = 150
+#: ... when the town chosen alone is this many times farther from them.
+FAR_FACTOR = 3
 #: Last words of a facility's name ("Mosul University", "Hayat Hotel").
 FACILITY_WORDS = words("place_facilities")
 #: What may stand between a place and the one containing it: "Hit, Anbar", "Hit in
@@ -179,8 +183,64 @@ def _report_places(group: pd.DataFrame, ctx: list[str], body: str) -> dict[int, 
         place = anchored.get(place_key(row.text))
         if place is not None and out[row.Index]["feature"] == place["feature"]:
             out[row.Index] = place
+    _nearest_namesakes(ordered, out, ctx, settled=set(anchored))
     _place_facilities(ordered, out, ctx)
     return out
+
+
+def _nearest_namesakes(
+    ordered: pd.DataFrame, out: dict[int, dict], ctx: list[str], *, settled: set[str]
+) -> None:
+    """Spatial minimality, as geoparsers rank: of a town's namesakes in one country
+    ("Kaura" in Kaduna and in Kano), the one near the report's other places wins.
+    Those places are the towns with one candidate and the provinces (which contain);
+    a town moves only when a namesake lies within :data:`NEAR_KM` of them and the one
+    chosen alone lies :data:`FAR_FACTOR` times farther."""
+    rows = list(ordered.itertuples())
+    options: dict[str, list[dict]] = {}
+    for row in rows:
+        key = place_key(row.text)
+        if out[row.Index]["feature"] == "city" and key not in settled and key not in options:
+            options[key] = namesakes(row.text, countries=ctx)
+    if not any(len(found) > 1 for found in options.values()):
+        return
+    anchors = [
+        (place_key(row.text), place)
+        for row in rows
+        if (place := out[row.Index])["feature"] == "admin1"
+        or (place["feature"] == "city" and len(options.get(place_key(row.text), ())) <= 1)
+    ]
+
+    def distance(candidate: dict, others: list[dict]) -> float:
+        return min(
+            (
+                km(candidate, a)
+                if a["feature"] == "city"
+                else 0.0
+                if candidate["admin1_code"] and candidate["admin1_code"] == a["admin1_code"]
+                else math.inf
+                for a in others
+            ),
+            default=math.inf,
+        )
+
+    for key, found in options.items():
+        others = [place for k, place in anchors if k != key]
+        if len(found) < 2 or not others:
+            continue
+        moved = [row.Index for row in rows if place_key(row.text) == key]
+        chosen = out[moved[0]]
+        same = [c for c in found if c["country_code"] in (chosen["country_code"], *ctx)]
+        best = min(same, key=lambda c: distance(c, others), default=chosen)
+        near, far = distance(best, others), distance(chosen, others)
+        if (
+            best["place_id"] != chosen["place_id"]
+            and near <= NEAR_KM
+            and far > FAR_FACTOR * max(near, NEAR_KM / FAR_FACTOR)
+        ):
+            for index in moved:
+                if out[index]["place_id"] == chosen["place_id"]:
+                    out[index] = best
 
 
 def _same_sentence(a, b) -> bool:
