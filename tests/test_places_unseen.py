@@ -39,6 +39,8 @@ TEXTS = {
     "sitrep_village": "OCHA: Armed men burned the village of Kawkaba in Jonglei, South Sudan, "
     "displacing hundreds of families.",
     "vicinity": "An airstrike targeted militants in the vicinity of Jilib, Somalia, on May 3.",
+    "wire_moura": "BAMAKO (Reuters) - Soldiers killed dozens of civilians in the village of "
+    "Moura in central Mali, a rights group said.",
     # -- context: namesakes across borders, "X, Y" -------------------------------------
     "lebanon_tripoli": "Clashes erupted in Tripoli, in northern Lebanon, between rival groups.",
     "libya_tripoli": "Militias fought in Tripoli overnight, Libya's interior ministry said.",
@@ -195,6 +197,9 @@ def test_an_unknown_village_is_kept_with_the_reports_country(unseen):
     village = _place(unseen, "sitrep_village", "Kawkaba")
     assert not village["resolved"] and village["country_code"] == "SS"
     assert "Jilib" in _names(unseen, "vicinity")
+    # not contained in a province or country the text names: still the report's country
+    moura = _place(unseen, "wire_moura", "Moura")
+    assert not moura["resolved"] and moura["country_code"] == "ML"
 
 
 # -- context -------------------------------------------------------------------------

@@ -28,7 +28,14 @@ from collections.abc import Iterable, Sequence
 import pandas as pd
 
 from workbench import schema
-from workbench.lexicon.places import exact_matches, gazetteer, iso_code, place_key
+from workbench.lexicon.places import (
+    country_name,
+    exact_matches,
+    gazetteer,
+    iso_code,
+    iso_numeric,
+    place_key,
+)
 from workbench.lexicon.words import words
 from workbench.resolve.geocoding import _acceptable, _row, km, namesakes
 from workbench.resolve.geocoding import _geocode as _geocode  # its cache, for tests to clear
@@ -103,7 +110,8 @@ def resolve_places(
     countries its own place mentions, its ``dateline_place`` and its actors name;
     a place followed by the one containing it ("Hit, in Anbar") is looked for there.
     Offsets and other rows are untouched. ``places`` has one row per distinct place,
-    resolved or not (unresolved rows have no coordinates and ``resolved`` False).
+    resolved or not (unresolved rows have no coordinates and ``resolved`` False, and
+    the report's leading country where the reports naming them agree on one).
 
     Examples
     --------
@@ -115,8 +123,8 @@ def resolve_places(
     >>> m, places = resolve_places(m, reports)
     >>> list(m.entity_id)
     ['unresolved:dashisha', 'geonames:174506']
-    >>> places[["name", "resolved"]].values.tolist(), list(places.country.fillna("-"))
-    ([['Dashisha', False], ['Hajin', True]], ['-', 'Syria'])
+    >>> places[["name", "resolved"]].values.tolist(), list(places.country)
+    ([['Dashisha', False], ['Hajin', True]], ['Syria', 'Syria'])
     """
     mentions = schema.conform(mentions, "mentions")
     if mentions.empty:
@@ -174,7 +182,7 @@ def _report_places(group: pd.DataFrame, ctx: list[str], body: str) -> dict[int, 
                 place = _pick(row.text, ctx, within)
         if place is None:
             key = place_key(row.text) or fold(row.text)
-            place = _unresolved(key.replace(" ", "-"), row.text)
+            place = _unresolved(key.replace(" ", "-"), row.text, ctx)
         elif within is not None and _inside(place, within):
             anchored[place_key(row.text)] = place
         out[row.Index] = place
@@ -287,7 +295,7 @@ def _place_facilities(ordered: pd.DataFrame, out: dict[int, dict], ctx: list[str
         if later is not None and _same_sentence(later, row):
             if out[later.Index]["feature"] == "city" and later.start - row.end <= 5:
                 parent = out[later.Index]
-        out[row.Index] = _facility(row.text, parent or _facility_town(words_[:-1], ctx))
+        out[row.Index] = _facility(row.text, parent or _facility_town(words_[:-1], ctx), ctx)
 
 
 def _facility_town(words_: list[str], ctx: list[str]) -> dict | None:
@@ -303,9 +311,9 @@ def _facility_town(words_: list[str], ctx: list[str]) -> dict | None:
     return None
 
 
-def _facility(text: str, parent: dict | None) -> dict:
+def _facility(text: str, parent: dict | None, ctx: Sequence[str] = ()) -> dict:
     slug = (place_key(text) or fold(text)).replace(" ", "-")
-    row = _unresolved(slug, text) | {"place_id": f"facility:{slug}", "feature": "facility"}
+    row = _unresolved(slug, text, ctx) | {"place_id": f"facility:{slug}", "feature": "facility"}
     if parent is not None:
         row.update(
             {k: parent[k] for k in ("country", "country_code", "latitude", "longitude")},
@@ -343,12 +351,15 @@ def _actor_countries(mentions: pd.DataFrame) -> dict[str, list[str]]:
 # -- the table -----------------------------------------------------------------------
 
 
-def _unresolved(slug: str, text: str) -> dict:
+def _unresolved(slug: str, text: str, ctx: Sequence[str] = ()) -> dict:
+    """A name the gazetteer lacks: no coordinates, but in the report's leading country
+    (the village of Moura "in central Mali" is in Mali, wherever it lies)."""
+    code = ctx[0] if ctx else None
     return {
         "place_id": f"unresolved:{slug}",
         "name": text,
-        "country": None,
-        "country_code": None,
+        "country": country_name(code) if code else None,
+        "country_code": code,
         "feature": "unknown",
         "latitude": math.nan,
         "longitude": math.nan,
@@ -356,7 +367,7 @@ def _unresolved(slug: str, text: str) -> dict:
         "direction": None,
         "admin1": None,
         "admin1_code": None,
-        "iso_numeric": None,
+        "iso_numeric": iso_numeric(code) if code else None,
         "parent_place_id": None,
     }
 
@@ -366,9 +377,11 @@ def _places_table(rows: pd.DataFrame, found: dict[str, dict], per: dict[int, dic
     for place_id, group in rows.groupby("entity_id", sort=False):
         place = dict(found[place_id])
         resolved = not place_id.startswith("unresolved:") and not math.isnan(place["latitude"])
+        seen = [per[i] for i in group.index]
         if not resolved:  # the spelling seen most often names it
             place["name"] = Counter(group.text).most_common(1)[0][0]
-        seen = [per[i] for i in group.index]
+            if len({p.get("country_code") for p in seen}) > 1:  # reports disagree: no country
+                place.update(country=None, country_code=None, iso_numeric=None)
         precisions = [int(p["geo_precision"]) for p in seen if p.get("geo_precision") is not None]
         directions = {p.get("direction") for p in seen}
         place.update(
