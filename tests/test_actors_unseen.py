@@ -46,6 +46,22 @@ TEXTS = {
         "Boko Haram is a jihadist insurgency in northeastern Nigeria. The jihadist group "
         "began an armed rebellion in 2009 and attacked a military outpost in Borno."
     ),
+    "un_wire": (
+        "UNITED NATIONS (Xinhua) -- Rapid Support Forces shelled a camp near El Fasher, "
+        "killing 40 people, the UN Office for the Coordination of Humanitarian Affairs said."
+    ),
+    "haiti": (
+        "PORT-AU-PRINCE, Haiti (AP) - Gang members set fire to homes in the Carrefour-Feuilles "
+        "neighborhood on Saturday, police said."
+    ),
+    "branches": (
+        "KYIV (AP) - Ukraine's air force said it shot down 40 of 62 drones overnight. "
+        "Border guards reported shelling near Sumy."
+    ),
+    "allied": (
+        "The Iraqi government and allied militias launched a campaign to retake Mosul from "
+        "the Islamic State. Pro-government militias also shelled Tal Afar."
+    ),
 }
 
 
@@ -235,3 +251,37 @@ def test_a_state_the_gazetteer_lacks_is_named_as_acled_names_it():
     out, _ = resolve_actors(m, report_countries={"r": "BJ"})  # Benin: no demonym row
     assert out.canonical.tolist() == ["Military Forces of Benin", "Police Forces of Benin"]
     assert set(out.actor_type) == {"state_force"}
+
+
+def test_a_dateline_or_a_piece_of_a_hyphenated_name_is_no_actor(actors):
+    # "UNITED NATIONS (Xinhua)" is where the report was filed; "AU" in "PORT-AU-PRINCE"
+    # is not the African Union
+    assert "UNITED NATIONS" not in set(actors["un_wire"].text)
+    assert "au" not in set(actors["haiti"].entity_id)
+    assert "AU" not in set(actors["haiti"].text)
+
+
+def test_an_agency_is_a_source_under_any_of_its_names(actors):
+    # OCHA's long name, as the UN writes it, still only reports
+    assert not actors["un_wire"].text.str.contains("Coordination").any()
+    assert "Rapid Support Forces" in set(actors["un_wire"].text)
+
+
+def test_a_generic_phrase_beats_ner_on_a_piece_of_it(actors):
+    # NER tags "Gang" of "Gang members" as a person: the phrase is the actor
+    assert one(actors["haiti"], "Gang members")["actor_type"] == "political_militia"
+
+
+def test_allied_militias_are_not_the_insurgent_they_fight(actors):
+    allied = actors["allied"]
+    islamic_state = set(allied.entity_id[allied.text == "Islamic State"])
+    rows = allied[allied.text == "militias"]
+    assert len(rows) == 2, allied[["text", "canonical"]].values.tolist()
+    assert islamic_state and not set(rows.entity_id) & islamic_state
+
+
+def test_branches_of_state_forces_are_that_states_forces(actors):
+    branches = actors["branches"]
+    air_force = one(branches, "Ukraine's air force")
+    assert air_force["canonical"] == "Military Forces of Ukraine"
+    assert one(branches, "Border guards")["entity_id"] == air_force["entity_id"]

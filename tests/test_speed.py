@@ -22,6 +22,7 @@ from spacy.vocab import Vocab
 from workbench import schema
 from workbench.config import SEEDS_DIR
 from workbench.nlp import mentions as mentions_module
+from workbench.nlp import overlaps as overlaps_module
 from workbench.nlp.roles import drop_authors_and_negated
 from workbench.resolve.scorer import scorer_records
 from workbench.resolve.tables import _place_countries_from_context
@@ -142,15 +143,15 @@ def _lines_run(func, *args, files: set[str]) -> Counter:
 
 
 def test_overlapping_candidates_are_settled_with_work_per_candidate_that_does_not_grow():
-    files = {mentions_module.__file__}
+    files = {overlaps_module.__file__}
     per_candidate = []
     for n in (50, 400):
         _, found = _long_doc(n)
         found = [f for f in found if f[0].kb_id_]  # many candidates naming one actor
         found += [(f[0][:1], "ner", 0.8) for f in found]  # each with a shorter rival inside
-        kept = mentions_module._dedupe(found)
+        kept = overlaps_module.dedupe(found)
         assert len(kept) == n * 2
-        lines = _lines_run(mentions_module._dedupe, found, files=files).total()
+        lines = _lines_run(overlaps_module.dedupe, found, files=files).total()
         per_candidate.append(lines / len(found))
     assert per_candidate[1] <= 1.2 * per_candidate[0], per_candidate
 

@@ -21,6 +21,7 @@ from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
 from workbench.lexicon.references import load_generic_actors
+from workbench.lexicon.words import words
 from workbench.nlp.cues import MILITARY_VERBS
 from workbench.nlp.roles import subject_verb
 from workbench.schema import GENERIC_PREFIX
@@ -28,6 +29,10 @@ from workbench.text import fold
 
 #: Words allowed before a state-force phrase without naming anyone ("government troops").
 STATE_MODIFIERS = ("government", "state", "regime", "junta", "federal", "national")
+#: "allied militias", "pro-government militias", "army-backed vigilantes": on the state's
+#: side, so not the insurgent the report names (branch ``allied``).
+ALLIED_WORDS = words("generic_allied")
+ALLIED_SIDES = words("generic_allied_sides")
 #: Entity labels that name someone or somewhere (a number before "soldiers" does not).
 NAMES = ("NORP", "GPE", "ORG", "PERSON", "FAC", "LOC", "ACTOR")
 #: Confidence of a generic mention: below a name's, so a name over the same words wins.
@@ -117,10 +122,14 @@ class GenericReferences:
         if not country and end + 1 < len(doc) and doc[end].lower_ == "of":
             country = self._country(doc[end + 1].text)  # "the army of Niger"
             end = end + 2 if country else end
+        if actor_type != "state_force" and _allied(doc, first):
+            branch = "allied"
         span = Span(doc, first, end, label="ACTOR", kb_id=generic_id(actor_type, branch, country))
-        # a country naming the phrase ("Kenya's police") is the owner, not a place: the
-        # phrase outranks NER's place on the same words
-        return span, "generic", CONFIDENCE_NAMED if country else CONFIDENCE
+        # a country naming the phrase ("Kenya's police") is the owner, not a place, and an
+        # entity inside it is a piece of it ("Gang" of "Gang members" tagged PERSON): the
+        # phrase outranks NER on the same words
+        named = country or self._covers(first, end)
+        return span, "generic", CONFIDENCE_NAMED if named else CONFIDENCE
 
     def _plural(self, doc: Doc, start: int, end: int):
         """ "The Russians launched ...": a demonym plural acting is that state's forces."""
@@ -143,9 +152,32 @@ class GenericReferences:
                 return ent_start < start or ent_end > end
         return False
 
+    def _covers(self, start: int, end: int) -> bool:
+        """An entity NER found lies inside the phrase."""
+        i = bisect.bisect_left(self._names, (start, -1))
+        return any(
+            start <= s and e <= end and (s, e) != (start, end) for s, e in self._names[i : i + 2]
+        )
+
     def _country(self, text: str) -> str:
         key = fold(text).removeprefix("the ")
         return self.countries.get(key) or self.demonyms.get(key) or ""
+
+
+def _allied(doc: Doc, start: int) -> bool:
+    """The words before ``start`` put the group on the state's side: "allied", "loyalist",
+    "pro-government", "government-backed"."""
+    if start < 1:
+        return False
+    prev = doc[start - 1]
+    if prev.lower_ in ALLIED_WORDS:
+        return True
+    if start >= 3 and doc[start - 2].text == "-":
+        before = doc[start - 3].lower_
+        if prev.lower_ in ALLIED_SIDES and before == "pro":  # "pro-government"
+            return True
+        return prev.lower_ in ("backed", "allied", "aligned") and before in ALLIED_SIDES
+    return False
 
 
 def drop_after_names(kept: list[tuple[Span, str, float]]) -> list[tuple[Span, str, float]]:

@@ -9,7 +9,6 @@ mention is decided by :data:`ENTITY_RULES`, in order, first match wins.
 
 from __future__ import annotations
 
-import bisect
 import re
 
 from spacy.language import Language
@@ -38,11 +37,11 @@ from workbench.nlp.cues import (
     PLACE_FEATURES,
     PLACE_PARTICLES,
     PLACE_SUFFIXES,
-    ROLE_WORDS,
     STATEMENT_VERBS,
     SUPPORT_WORDS,
 )
 from workbench.nlp.generics import GenericReferences, drop_after_names
+from workbench.nlp.overlaps import dedupe, link_persons, with_nested_places
 from workbench.nlp.roles import (
     drop_authors_and_negated,
     modifies_non_place,
@@ -132,10 +131,10 @@ class MentionTagger:
         found.extend(self.generics(doc))  # "the army", "rebels": bound in resolve
         found.extend(self._alias_spans(doc, found))
         found = [f for f in found if not any(s <= f[0].start_char < e for s, e in blocked)]
-        kept = drop_sources(drop_authors_and_negated(drop_after_names(_dedupe(found))))
-        kept = _link_persons(kept)
+        kept = drop_sources(drop_authors_and_negated(drop_after_names(dedupe(found))))
+        kept = link_persons(kept)
         kept = self._implied_perpetrator(doc, kept)
-        kept = _with_nested_places(kept)
+        kept = with_nested_places(kept)
         kept = revise_places(doc, kept)  # place cues (workbench.nlp.toponyms)
         for span, source, conf in kept:
             span._.wb_source = source
@@ -165,6 +164,13 @@ class MentionTagger:
         ("unarmed civilians", "residents of Abdiya")."""
         if ent.label_ != "ACTOR":
             return None
+        filed = doc.user_data.get("wb_dateline_span")
+        if filed and ent.start_char < filed[1] and ent.end_char > filed[0]:
+            # "UNITED NATIONS (Xinhua) --", "PORT-AU-PRINCE, Haiti": where it was filed
+            place = doc.char_span(*filed, alignment_mode="expand")
+            return [_span(doc, place.start, place.end, "PLACE", "", "dateline", 0.8)]
+        if _in_compound(doc, ent):  # "AU" in "Port-AU-Prince" elsewhere
+            return []
         start, end = ent.start, ent.end
         if ent.ent_id_ in GROUPS_OF_PEOPLE:
             while start > 0 and doc[start - 1].pos_ == "ADJ" and doc[start - 1].is_lower:
@@ -474,6 +480,17 @@ ENTITY_RULES = (
 )
 
 
+def _in_compound(doc: Doc, span: Span) -> bool:
+    """``span`` is part of a hyphenated name in capitals ("AU" in "PORT-AU-PRINCE"); not
+    "US-backed", "anti-ISIS" or "ISIS-Somalia", whose other part is a word of its own."""
+    i, j = span.start, span.end
+    before = i >= 2 and doc[i - 1].text == "-" and not doc[i - 2].whitespace_
+    after = j + 1 < len(doc) and doc[j].text == "-" and not doc[j].whitespace_
+    return (before and doc[i - 2].is_upper and not doc[i - 1].whitespace_) or (
+        after and not doc[j - 1].whitespace_ and doc[j + 1].is_upper
+    )
+
+
 def _date_like(span: Span) -> bool:
     """NER sometimes calls a town a DATE ("Near Manbij"): a date has a number or a date word."""
     return any(t.like_num or t.lower_ in DATE_WORDS for t in span)
@@ -496,71 +513,6 @@ def _span(
     if label in ("PLACE", "ACTOR") and doc[start].lower_ == "the" and end - start > 1:
         start += 1
     return Span(doc, start, end, label=label, kb_id=kb_id or ""), source, conf
-
-
-def _with_nested_places(kept: list[_Found]) -> list[_Found]:
-    """ "residents of Abdiya" is a group of people and names a place: keep both."""
-    groups = [s for s, _, _ in kept if s.label_ == "ACTOR" and s.kb_id_ in GROUPS_OF_PEOPLE]
-    if not groups:
-        return kept
-    ents = groups[0].doc.ents  # once: each span.ents would walk every entity of the doc
-    starts = [e.start for e in ents]
-    nested = []
-    for span in groups:  # the entities inside the span, as span.ents finds them
-        for k in range(bisect.bisect_left(starts, span.start), len(ents)):
-            if ents[k].end > span.end:
-                break
-            if ents[k].label_ == "GPE":
-                nested.append(_span(span.doc, ents[k].start, ents[k].end, "PLACE", "", "ner", 0.8))
-    return sorted([*kept, *nested], key=lambda f: (f[0].start, -f[0].end)) if nested else kept
-
-
-def _dedupe(found: list[_Found]) -> list[_Found]:
-    """Keep one span per stretch of text: the most confident, then the longest. A longer
-    span naming the same entity as a shorter one inside it wins ("U.S. military forces")."""
-    best: dict[tuple[str, str], list[tuple[int, int, float]]] = {}
-    for f in found:
-        best.setdefault((f[0].label_, f[0].kb_id_), []).append((f[0].start, f[0].end, f[2]))
-    for same in best.values():
-        same.sort()  # by start: the spans inside one are found by bisection, not a scan
-    boosted = []
-    for span, source, conf in found:
-        same = best[(span.label_, span.kb_id_)] if span.kb_id_ else []
-        inner = [conf]
-        for k in range(bisect.bisect_left(same, (span.start,)), len(same)):
-            s_start, s_end, c = same[k]
-            if s_start > span.end:
-                break
-            if s_end <= span.end:
-                inner.append(c)
-        boosted.append((span, source, max(inner)))
-    ranked = sorted(boosted, key=lambda f: (f[2], f[0].end - f[0].start), reverse=True)
-    taken: set[int] = set()
-    kept = []
-    for item in ranked:
-        tokens = set(range(item[0].start, item[0].end))
-        if tokens & taken:
-            continue
-        taken |= tokens
-        kept.append(item)
-    return sorted(kept, key=lambda f: f[0].start)
-
-
-def _link_persons(kept: list[_Found]) -> list[_Found]:
-    """Give a person the actor they speak or act for, when the text says so right after
-    the name ("Col. Ryan Dillon, spokesman for the coalition")."""
-    out = []
-    for i, (span, source, conf) in enumerate(kept):
-        if span.label_ == "PERSON":
-            for other, _, _ in kept[i + 1 : i + 4]:
-                between = span.doc[span.end : other.start]
-                if other.label_ != "ACTOR" or other.sent != span.sent or len(between) > 8:
-                    continue
-                if any(t.lower_ in ROLE_WORDS for t in between):
-                    span = Span(span.doc, span.start, span.end, label="PERSON", kb_id=other.kb_id_)
-                break
-        out.append((span, source, conf))
-    return out
 
 
 def _armed_generic(actor_id: str) -> bool:

@@ -13,7 +13,7 @@ The last component writes ``doc.spans["workbench"]``: one span per mention, with
 ``label_`` the kind in upper case (ACTOR, SUPPORTER, PLACE, DATE, PERSON), ``kb_id_``
 the actor id (gazetteer id, ``new:<key>`` for actors found in the text, or
 ``forces:<ISO>`` for a state's forces), and ``span._.wb_source`` / ``._.wb_confidence``.
-Bump :data:`PIPELINE_VERSION` whenever any of this changes output: the store
+Bump :data:`PIPELINE_VERSION` (in :mod:`workbench.nlp.version`) whenever any of this changes output: the store
 re-processes reports whose cached version differs.
 """
 
@@ -29,13 +29,12 @@ from spacy.tokens import Doc
 from workbench import config
 from workbench.errors import ModelError
 from workbench.lexicon.gazetteer import fingerprint, load_gazetteer
+from workbench.nlp.version import PIPELINE_VERSION as PIPELINE_VERSION  # re-exported
 from workbench.read.structure import DATELINE_PATTERN
 
 if TYPE_CHECKING:
     from spacy.pipeline import EntityRuler
 
-#: Version of our components' behaviour; part of the store's cache key.
-PIPELINE_VERSION = "3"  # 3: place cues (nlp.toponyms)
 #: ``nlp.meta`` key holding the gazetteer fingerprint the actor ruler was built from.
 LEXICON_META = "workbench_lexicon"
 
@@ -176,5 +175,6 @@ def dateline_component(doc: Doc) -> Doc:
         ents = [place] if region is None else [place, region]
         doc.set_ents(ents, blocked=blocked, default="unmodified")
         doc.user_data["wb_dateline_place"] = place.start_char
+        doc.user_data["wb_dateline_span"] = (place.start_char, place.end_char)
     doc.user_data["wb_dateline"] = [(s.start_char, s.end_char) for s in blocked]
     return doc

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from spacy.tokens import Span
 
+from workbench.lexicon.gazetteer import load_gazetteer, per_gazetteer
 from workbench.lexicon.references import source_names
 from workbench.lexicon.words import words
 from workbench.nlp.roles import subject_verb
@@ -27,7 +28,9 @@ def is_source(span: Span) -> bool:
     Reporting roles: subject of a reporting verb, "according to X", "X's report", and a
     bare mention with no verb of its own (a byline, "Reuters" in brackets).
     """
-    if fold(span.text).removeprefix("the ") not in source_names():
+    if fold(span.text).removeprefix("the ") not in source_names() and (
+        span.kb_id_ not in _source_ids()
+    ):
         return False
     root = span.root
     if root.dep_ == "pobj" and root.head.lower_ == "to" and root.head.i > 0:
@@ -37,6 +40,18 @@ def is_source(span: Span) -> bool:
     if verb is not None:
         return verb.lemma_.lower() in REPORTING_VERBS
     return root.dep_ not in ("dobj", "pobj", "conj") or root.head.lemma_.lower() in REPORTING_VERBS
+
+
+@per_gazetteer
+def _source_ids() -> frozenset[str]:
+    """Gazetteer actors that are reporting organisations under any of their names, so
+    "the UN Office for the Coordination of Humanitarian Affairs" is OCHA the source."""
+    names = source_names()
+    return frozenset(
+        row.actor_id
+        for row in load_gazetteer().itertuples()
+        if any(fold(n) in names for n in [row.canonical, *row.aliases, *row.case_sensitive_aliases])
+    )
 
 
 def drop_sources(kept: list[tuple[Span, str, float]]) -> list[tuple[Span, str, float]]:

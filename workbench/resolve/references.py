@@ -157,6 +157,8 @@ def _bind(
             return False
         if actor_type == "state_force" and _branch(r[5]) != branch:
             return False
+        if branch == "allied":  # "allied militias": the state's side, never the insurgent
+            return r[5] in allies or kind == "political_militia"
         # "militants", "terrorists": an insurgent, not anyone's ally
         return branch != "hostile" or (r[5] not in allies and kind == "rebel_group")
 
