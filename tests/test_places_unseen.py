@@ -39,6 +39,8 @@ TEXTS = {
     "sitrep_village": "OCHA: Armed men burned the village of Kawkaba in Jonglei, South Sudan, "
     "displacing hundreds of families.",
     "vicinity": "An airstrike targeted militants in the vicinity of Jilib, Somalia, on May 3.",
+    "summaries": "On 12 March 2024, gunmen killed a village chief in Kaya, Sanmatenga "
+    "province, Burkina Faso. On 15 March 2024, 300 farmers protested in Lahore, Punjab.",
     "wire_moura": "BAMAKO (Reuters) - Soldiers killed dozens of civilians in the village of "
     "Moura in central Mali, a rights group said.",
     # -- context: namesakes across borders, "X, Y" -------------------------------------
@@ -200,6 +202,9 @@ def test_an_unknown_village_is_kept_with_the_reports_country(unseen):
     # not contained in a province or country the text names: still the report's country
     moura = _place(unseen, "wire_moura", "Moura")
     assert not moura["resolved"] and moura["country_code"] == "ML"
+    # a report of several countries: the country the text puts it in, not the first
+    sanmatenga = _place(unseen, "summaries", "Sanmatenga province")
+    assert not sanmatenga["resolved"] and sanmatenga["country_code"] == "BF"
 
 
 # -- context -------------------------------------------------------------------------

@@ -19,7 +19,8 @@ _PERSONAL = {"they", "it", "he", "she", "them", "their", "its", "his", "her"}
 
 
 def objects_of(token: Token, *, preps: tuple[str, ...] = ()) -> list[Token]:
-    """Direct objects of ``token`` (with their conjuncts), else objects of ``preps``."""
+    """Direct objects of ``token`` (with their conjuncts), else objects of ``preps``; never
+    a date or a time ("On 12 March, gunmen attacked": March is when, not whom)."""
     out = [c for c in token.children if c.dep_ in ("dobj", "attr", "oprd")]
     if not out:
         for c in token.children:
@@ -28,7 +29,7 @@ def objects_of(token: Token, *, preps: tuple[str, ...] = ()) -> list[Token]:
                 for g in c.children:
                     if g.dep_ == "prep":
                         out += [h for h in g.children if h.dep_ == "pobj"]
-    return with_conjuncts(out)
+    return _not_when(with_conjuncts(out))
 
 
 def with_conjuncts(tokens: list[Token]) -> list[Token]:
@@ -179,14 +180,20 @@ def _is_place_like(span: Span, ctx: Context) -> bool:
 
 
 def prep_objects(token: Token, preps: set[str] | tuple[str, ...]) -> list[Token]:
-    """Objects of ``token``'s prepositions in ``preps`` (or of "targeting X")."""
+    """Objects of ``token``'s prepositions in ``preps`` (or of "targeting X"), never a
+    date or a time."""
     out = []
     for c in token.children:
         if c.dep_ in ("prep", "agent", "advmod") and c.lower_ in preps:
             out += [g for g in c.children if g.dep_ == "pobj"]
         elif c.dep_ in ("acl", "advcl", "xcomp") and c.lower_ in preps:  # "targeting X"
             out += [g for g in c.children if g.dep_ == "dobj"]
-    return with_conjuncts(out)
+    return _not_when(with_conjuncts(out))
+
+
+def _not_when(tokens: list[Token]) -> list[Token]:
+    """Objects that are no date or time: "On 12 March" says when, not whom."""
+    return [t for t in tokens if t.ent_type_ not in ("DATE", "TIME")]
 
 
 def clause_chain(token: Token, limit: int = 4) -> list[Token]:

@@ -232,7 +232,7 @@ def _geocode(name: str, ctx: tuple[str, ...], within: tuple[str, str] | None) ->
         return _row(place)
     query = _parse(name)
     if query is None:
-        place = _fuzzy(key, ctx)
+        place = _fuzzy(key, _fuzzy_scope(ctx, within))
         return _row(place) if place else None
     if query.direction and query.word:  # "North Kivu province": the gazetteer knows "North Kivu"
         whole = _parse(name, keep_direction=True)
@@ -241,7 +241,7 @@ def _geocode(name: str, ctx: tuple[str, ...], within: tuple[str, str] | None) ->
             return _qualified(place, whole)
     core = place_key(query.core)
     place = _best(query.core, core, ctx, kind=query.kind, within=within, home=True)
-    place = place or _fuzzy(core, ctx)
+    place = place or _fuzzy(core, _fuzzy_scope(ctx, within))
     return _qualified(place, query) if place else None
 
 
@@ -391,6 +391,13 @@ def _distance(lat_a: float, lon_a: float, lat_b: float, lon_b: float) -> float:
 def _capital_ids() -> frozenset[str]:
     g = gazetteer()
     return frozenset(g.place(i).place_id for i in g.capitals)
+
+
+def _fuzzy_scope(ctx: tuple[str, ...], within: tuple[str, str] | None) -> tuple[str, ...]:
+    """Where a misspelling may be looked for: inside the place the text puts the name in
+    ("Sanmatenga province, Burkina Faso" is never a Pakistani town one letter off), else
+    the report's countries."""
+    return (within[0],) if within else ctx
 
 
 def _fuzzy(key: str, ctx: tuple[str, ...]) -> Place | None:

@@ -111,7 +111,8 @@ def resolve_places(
     a place followed by the one containing it ("Hit, in Anbar") is looked for there.
     Offsets and other rows are untouched. ``places`` has one row per distinct place,
     resolved or not (unresolved rows have no coordinates and ``resolved`` False, and
-    the report's leading country where the reports naming them agree on one).
+    the country the text puts them in, or the report's only country, where the reports
+    naming them agree on one).
 
     Examples
     --------
@@ -182,7 +183,8 @@ def _report_places(group: pd.DataFrame, ctx: list[str], body: str) -> dict[int, 
                 place = _pick(row.text, ctx, within)
         if place is None:
             key = place_key(row.text) or fold(row.text)
-            place = _unresolved(key.replace(" ", "-"), row.text, ctx)
+            home = (within or {}).get("country_code") or (ctx[0] if len(ctx) == 1 else None)
+            place = _unresolved(key.replace(" ", "-"), row.text, home)
         elif within is not None and _inside(place, within):
             anchored[place_key(row.text)] = place
         out[row.Index] = place
@@ -313,7 +315,10 @@ def _facility_town(words_: list[str], ctx: list[str]) -> dict | None:
 
 def _facility(text: str, parent: dict | None, ctx: Sequence[str] = ()) -> dict:
     slug = (place_key(text) or fold(text)).replace(" ", "-")
-    row = _unresolved(slug, text, ctx) | {"place_id": f"facility:{slug}", "feature": "facility"}
+    row = _unresolved(slug, text, ctx[0] if len(ctx) == 1 else None) | {
+        "place_id": f"facility:{slug}",
+        "feature": "facility",
+    }
     if parent is not None:
         row.update(
             {k: parent[k] for k in ("country", "country_code", "latitude", "longitude")},
@@ -351,10 +356,10 @@ def _actor_countries(mentions: pd.DataFrame) -> dict[str, list[str]]:
 # -- the table -----------------------------------------------------------------------
 
 
-def _unresolved(slug: str, text: str, ctx: Sequence[str] = ()) -> dict:
-    """A name the gazetteer lacks: no coordinates, but in the report's leading country
-    (the village of Moura "in central Mali" is in Mali, wherever it lies)."""
-    code = ctx[0] if ctx else None
+def _unresolved(slug: str, text: str, code: str | None = None) -> dict:
+    """A name the gazetteer lacks: no coordinates, but in the country ``code`` where the
+    text says which: the one it is put in ("Kawkaba in Jonglei, South Sudan"), else the
+    report's only country (the village of Moura "in central Mali" is in Mali)."""
     return {
         "place_id": f"unresolved:{slug}",
         "name": text,
