@@ -27,6 +27,7 @@ CONSTRUCTIONS = {
     "crowd": "Hundreds of teachers marched peacefully in La Paz to demand higher wages.",
     "troops": "Government troops marched into Goma on Friday.",
     "mob": "Mob violence erupted in Imphal on Sunday.",
+    "summary": "On 12 March 2024, unidentified gunmen shot and killed a village chief in Kaya.",
 }
 
 
@@ -256,3 +257,31 @@ def test_stored_seeds_give_the_same_events_from_the_cache(seed_tables, nlp, tmp_
         assert not store._db.raw_events(store._model).empty
     assert len(stored) > 20
     pd.testing.assert_frame_equal(events(stored), events(seed_tables["events"]))
+
+
+def test_a_date_is_no_target_and_joined_verbs_share_their_object(events):
+    # "On 12 March": when, not whom; "shot and killed a village chief": the chief is the
+    # target of the shooting too, so the event is an attack on a civilian
+    e = _of(events, "summary")
+    assert len(e) == 1 and e.target.iloc[0] == "chief"
+    assert e.sub_event_type.iloc[0] == "Attack"
+
+
+def test_state_forces_are_typed_by_where_each_event_happens(event_tables):
+    # a digest of summaries from several countries: Somalia's army at home is state
+    # forces (inter 1), Kenya's troops in Somalia external forces (inter 8), whatever
+    # country the report is mostly about
+    text = (
+        "On 14 March 2024, Al Shabaab militants attacked a Somali National Army base in "
+        "Bulo Marer, Somalia, killing four soldiers. On 15 March 2024, Kenyan troops shelled "
+        "al-Shabaab positions near Kismayo, Somalia. On 16 March 2024, police arrested 20 "
+        "protesters in Lahore, Punjab. On 17 March 2024, farmers protested in Multan, Punjab, "
+        "and in Faisalabad, Punjab, Pakistan."
+    )
+    e = event_tables([text])[text]
+    inter = {}
+    for row in e.itertuples():
+        inter[row.actor1] = row.inter1
+        inter[row.actor2] = row.inter2
+    assert inter["Military Forces of Somalia"] == 1, e[["actor1", "actor2", "country"]]
+    assert inter["Military Forces of Kenya"] == 8

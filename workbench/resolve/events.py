@@ -80,6 +80,7 @@ def resolve_events(
         )
         code = _value(info, "country_code") or countries.get(rid)
         country = _value(info, "country") or _country_names().get(code or "")
+        actor, target = _in_theatre(actor, code), _in_theatre(target, code)
         sub, action, actor, target, assoc = _choose(raw, actor, target, assoc)
         kind = kinds.loc[sub]
         date, precision = date_info.get((rid, raw.date_start, raw.date_end), (None, None))
@@ -396,6 +397,35 @@ def _class(actor_id: str) -> dict:
     if row is None:
         return {"entity_id": actor_id, "canonical": actor_id, "actor_type": None}
     return {"entity_id": actor_id, "canonical": row["canonical"], "actor_type": row["actor_type"]}
+
+
+def _in_theatre(actor: dict | None, code: str | None) -> dict | None:
+    """A state's forces typed by where the event happens, as ACLED types them: at home
+    state forces, in another country external forces, whatever the report is mostly
+    about (a digest of summaries from several countries)."""
+    if actor is None or not code:
+        return actor
+    if actor.get("actor_type") not in ("state_force", "coalition_or_foreign_force"):
+        return actor
+    home = _home(actor["entity_id"])
+    if not home:
+        return actor
+    kind = "state_force" if home == code else "coalition_or_foreign_force"
+    return actor if kind == actor["actor_type"] else {**actor, "actor_type": kind}
+
+
+def _home(actor_id: str) -> str | None:
+    """The ISO code of a state actor's own country: ``forces:SO``, ``police:KE``, or the
+    gazetteer's country for a national actor."""
+    prefix, _, rest = actor_id.partition(":")
+    if prefix in ("forces", "police", "government") and len(rest) == 2:
+        return rest
+    row = _gazetteer().get(actor_id)
+    if row is None or row.get("scope") == "transnational" or not row.get("country"):
+        return None
+    from workbench.lexicon.places import iso_code
+
+    return iso_code(str(row["country"]))
 
 
 def _inter(actor: dict | None) -> int | None:
