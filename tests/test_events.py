@@ -28,6 +28,9 @@ CONSTRUCTIONS = {
     "troops": "Government troops marched into Goma on Friday.",
     "mob": "Mob violence erupted in Imphal on Sunday.",
     "summary": "On 12 March 2024, unidentified gunmen shot and killed a village chief in Kaya.",
+    "said_at": "Officials in Washington said an airstrike killed three militants.",
+    "said_at_place": "An airstrike killed three militants, the Pentagon told reporters in "
+    "Washington.",
 }
 
 
@@ -285,3 +288,10 @@ def test_state_forces_are_typed_by_where_each_event_happens(event_tables):
         inter[row.actor2] = row.inter2
     assert inter["Military Forces of Somalia"] == 1, e[["actor1", "actor2", "country"]]
     assert inter["Military Forces of Kenya"] == 8
+
+
+@pytest.mark.parametrize("key", ["said_at", "said_at_place"])
+def test_where_something_was_said_is_not_where_the_event_happened(events, key):
+    e = _of(events, key)
+    assert len(e) == 1 and e.sub_event_type.iloc[0] == "Air/drone strike"
+    assert e.location.isna().all(), e.location.tolist()

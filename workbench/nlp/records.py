@@ -185,9 +185,10 @@ def _places(event: Event, sent: Span, ctx: Context) -> list[tuple[Span, str]]:
                     add_preps(x)
     if not found:
         add_preps(sent.root)
+        found = [(s, p) for s, p in found if not _said_at(s)]
     if not found:
         add_from((t for t in sent if not (t.dep_ == "pobj" and t.head.lower_ == "from")), "")
-        found = found[:1]
+        found = [(s, p) for s, p in found if not _said_at(s)][:1]
     if len(found) > 1 and any(not _is_country(s) for s, _ in found):
         found = [(s, p) for s, p in found if not _is_country(s)]  # "Syria's al-Hasakah"
     if len(found) > 1:
@@ -200,6 +201,18 @@ def _places(event: Event, sent: Span, ctx: Context) -> list[tuple[Span, str]]:
             if s is first or (any(t.dep_ == "conj" for t in s) and not _is_country(s))
         ]
     return found
+
+
+def _said_at(span: Span) -> bool:
+    """A place where something was said, not where it happened: "officials in Washington
+    said", "told reporters in Maputo", "Ankara said" (``data/words/statement_place_cues``)."""
+    doc, cues = span.doc, words("statement_place_cues")
+    if span.end < len(doc) and doc[span.end].lower_ in cues:
+        return True
+    i = span.start - 1
+    if i >= 0 and doc[i].lower_ == "the":
+        i -= 1
+    return i >= 1 and doc[i].lower_ in ("in", "from", "at") and doc[i - 1].lower_ in cues
 
 
 def _is_country(span: Span) -> bool:
