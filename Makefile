@@ -81,18 +81,24 @@ lab: setup
 	$(BIN)/jupyter lab notebooks
 
 # Accuracy, whole-process cost against bare spaCy, growth with report length and corpus size
-# (texts from bench/corpus.py), the store and the filters; results in bench/results/.
+# (texts from bench/corpus.py), the store, the filters and incident matching (10k and 100k
+# synthetic events); results in bench/results/.
 # CORPUS is a gold-annotated folder (not shipped; default ../shared/corpus/dev). GROWTH sets
 # the growth cases (default: one report of 100, 1,000 and 10,000 paragraphs and corpora of
 # 100 and 1,000 reports, about 13 minutes on 2 cores; the longest report peaks at 7 GB).
+# SCALING sets bench/scaling.py's cases (2 workers against 1, and Dask, on 200 reports; peak
+# memory of ingest at 1,000 and 4,000 reports: about 15 minutes; `--rss 1000 10000` for 10k).
 CORPUS ?= ../shared/corpus/dev
 GROWTH ?= --paragraphs 100 1000 10000 --reports 100 1000
+SCALING ?= --reports 200 --rss 1000 4000 --dask
 bench: setup
 	$(PY) bench/accuracy.py $(CORPUS)
 	$(PY) bench/process.py $(CORPUS)
 	$(PY) bench/growth.py $(GROWTH)
 	$(PY) bench/store_bench.py
 	$(PY) bench/filter_bench.py
+	$(PY) bench/incidents.py
+	$(PY) bench/scaling.py $(CORPUS) $(SCALING)
 
 clean:
 	rm -rf build .pytest_cache .ruff_cache

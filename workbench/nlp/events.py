@@ -96,28 +96,43 @@ def doc_events(
     """
     offset = title_len + 2 if title_len else 0
     ctx = Context(doc, offset, base=base, first_sentence=first_sentence)
+    armed: set[str] = set()  # the armed groups named as actors of a violent event
+    for sent in doc.sents:  # the headline counts for the perpetrator, but yields no rows
+        if sent.start_char < offset:
+            _note_armed(_sentence_events(sent, ctx), armed)
+    ctx.last_by_action, ctx.last_violent, ctx.last_weapon = {}, [], {}
+    # One pass over the body: an event that falls back on the report's perpetrator is
+    # marked, and given it (or "unidentified") once the whole report has been read.
+    ctx.report_armed = _PENDING
     sentences = [s for s in doc.sents if s.end_char > offset]
-    ctx.report_armed = _perpetrator(doc, ctx)
-    rows: list[dict[str, Any]] = []
+    body: list[tuple[int, Span, list[Event]]] = []
     for sid, sent in enumerate(sentences):
         if sent.start_char < offset:
             continue  # the parser joined headline and body: headlines get no events
-        for event in _sentence_events(sent, ctx):
+        events = _sentence_events(sent, ctx)
+        _note_armed(events, armed)
+        body.append((sid, sent, events))
+    ctx.report_armed = next(iter(armed)) if len(armed) == 1 else None
+    rows: list[dict[str, Any]] = []
+    for sid, sent, events in body:
+        for event in events:
+            if event.actor_entity == _PENDING:
+                event.actor_entity = ctx.report_armed or UNIDENTIFIED
+        for event in _dedupe(events):  # the marked ones may now be alike
             rows.extend(event_rows(event, sent, sid, ctx, report_id=report_id))
     return rows
 
 
-def _perpetrator(doc: Doc, ctx: Context) -> str | None:
-    """The one armed group the report (headline included) names as the actor of some
-    violent event: ACLED's coders read the whole report for a perpetrator."""
-    found = set()
-    for sent in doc.sents:
-        for event in _sentence_events(sent, ctx):
-            if event.action in ("protest", "agreement_or_ceasefire", "arrest"):
-                continue
-            found |= {s.kb_id_ for s in event.actors if s.kb_id_ in _armed_ids()}
-    ctx.last_by_action, ctx.last_violent, ctx.last_weapon = {}, [], {}
-    return next(iter(found)) if len(found) == 1 else None
+#: Stands for the report's perpetrator until the whole report has been read.
+_PENDING = "\0perpetrator"
+
+
+def _note_armed(events: list[Event], armed: set[str]) -> None:
+    """Add the armed groups among the actors of ``events`` that are violent: ACLED's
+    coders read the whole report (headline included) for a perpetrator."""
+    for event in events:
+        if event.action not in ("protest", "agreement_or_ceasefire", "arrest"):
+            armed |= {s.kb_id_ for s in event.actors if s.kb_id_ in _armed_ids()}
 
 
 def _sentence_events(sent: Span, ctx: Context) -> list[Event]:
@@ -252,7 +267,7 @@ def _verb_events(
         if not event.actors and event.action in ("protest", "riot") and _crowd(subject, ctx):
             # "hundreds of teachers marched": ACLED codes any crowd as Protesters/Rioters
             event.actor_entity = PROTESTERS if event.action == "protest" else RIOTERS
-        targets = objects or prep_objects(verb, TARGET_PREPOSITIONS)
+        targets = objects or prep_objects(verb, TARGET_PREPOSITIONS) or _shared_objects(verb)
         event.target, event.targets = (targets[0] if targets else None), actors_of(targets, ctx)
     if not event.actors and not subject and not passive:
         event.actors, event.actor_via, source = inherited_actors(verb, ctx)
@@ -298,6 +313,15 @@ def _verb_events(
             if e.actor_via == "implied" and not _attached(e, ctx) and not _dated(verb, ctx):
                 e.actor_entity = ""
     return events
+
+
+def _shared_objects(verb: Token) -> list[Token]:
+    """ "gunmen shot and killed a village chief": the object of a verb joined to this one
+    with no subject of its own is this one's too."""
+    for c in verb.children:
+        if c.dep_ == "conj" and c.pos_ == "VERB" and not subject_of(c)[0]:
+            return objects_of(c)
+    return []
 
 
 def _crowd(subject: list[Token], ctx: Context) -> bool:

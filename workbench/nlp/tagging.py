@@ -1,7 +1,7 @@
 """Tag reports: run the pipeline over report bodies and return the mentions table.
 
 This is the expensive, per-report step. Its output depends only on the report body,
-:data:`~workbench.nlp.pipeline.PIPELINE_VERSION` and the model, which is what lets the
+:data:`~workbench.nlp.version.PIPELINE_VERSION` and the model, which is what lets the
 store cache it. Corpus-level resolution (actors, places, dates) is in ``workbench.resolve``.
 
 A long report is tagged in pieces of at most :data:`PIECE_CHARS` characters, cut at
@@ -102,7 +102,10 @@ def _tag(
             event_rows.extend(doc_events(doc, **where, first_sentence=first))
         offset = len(title) + 2 if title else 0
         first += sum(1 for s in doc.sents if s.end_char > offset)
-        bar.update(int(last))
+        if bar.n + last < bar.total:
+            bar.update(int(last))
+        else:
+            bar.n += int(last)  # done: close() draws the 100 % line, once
     bar.close()
     out = {"mentions": schema.conform(rows, "mentions")}
     if events:

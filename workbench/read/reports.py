@@ -149,6 +149,48 @@ def read_reports(
     return ReadResult(schema.conform(rows, "reports"), schema.conform(problems, "problems"))
 
 
+def read_batches(
+    paths: str | Path | Iterable[str | Path],
+    *,
+    fields: Mapping[str, str] | None = None,
+    chars: int = 2_000_000,
+    reports: int = 64,
+) -> Iterator[ReadResult]:
+    """Read like :func:`read_reports`, a few files at a time: each ``(reports, problems)``
+    batch holds whole files up to about ``chars`` characters of text or ``reports``
+    reports, so a folder of any size is read in bounded memory (one file's records stay
+    in one batch). Duplicates are found across batches, as in one read.
+
+    Examples
+    --------
+    >>> from workbench.config import SEEDS_DIR
+    >>> batches = list(read_batches(SEEDS_DIR, reports=8))
+    >>> len(batches) > 1, sum(len(b.reports) for b in batches) == len(read_reports(SEEDS_DIR)[0])
+    (True, True)
+    """
+    files, listed = _list_files(paths)
+    seen: dict[str, str] = {}
+    rows: list[dict[str, Any]] = []
+    problems: list[dict] = listed
+    size = 0
+    for path in files:
+        file_rows, file_problems = _read_file(path, fields=fields)
+        problems += [{"path": p.path, "reason": p.reason} for p in file_problems]
+        for row in file_rows:
+            if row["report_id"] in seen:
+                reason = f"duplicate of {seen[row['report_id']]} (kept once)"
+                problems.append({"path": row["path"], "reason": reason})
+                continue
+            seen[row["report_id"]] = row["path"]
+            rows.append(row)
+            size += len(row["body"]) + len(row.get("title") or "")
+        if size >= chars or len(rows) >= reports:
+            yield ReadResult(schema.conform(rows, "reports"), schema.conform(problems, "problems"))
+            rows, problems, size = [], [], 0
+    if rows or problems or not files:
+        yield ReadResult(schema.conform(rows, "reports"), schema.conform(problems, "problems"))
+
+
 def _list_files(paths: str | Path | Iterable[str | Path]) -> tuple[list[Path], list[dict]]:
     if isinstance(paths, (str, Path)):
         paths = [paths]
