@@ -288,3 +288,21 @@ def test_co_mention_charts_say_co_mentions(tiny_tables):
     assert "co-mentions" in matrix.data[0].hovertemplate
     support = charts.interaction_matrix(tiny_tables, relation="support")
     assert "co-mention" not in support.layout.title.text
+
+
+def test_events_map_says_how_precisely_each_place_is_known(tables):
+    # events placed only at a province are rings, with the precision in words; a town's
+    # own events are filled dots
+    events = tables["events"].copy()
+    events["geo_precision"] = [3 if p == "raqqa" else 1 for p in events.place_id]
+    fig = event_charts.events_map(dict(tables, events=events))
+    marks = {
+        h.split("</b>")[0].removeprefix("<b>"): (symbol, h)
+        for t in fig.data
+        if t.meta != "basemap"
+        for h, symbol in zip(t.hovertext, t.marker.symbol, strict=True)
+    }
+    assert marks["Raqqa"][0] == "circle-open"
+    assert "placed only at the province, the country or a region" in marks["Raqqa"][1]
+    assert marks["Dashisha"][0] == "circle"
+    assert "placed at the town itself" in marks["Dashisha"][1]

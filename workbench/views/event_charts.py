@@ -20,7 +20,7 @@ Conventions, as in :mod:`~workbench.views.charts` (tables first, options keyword
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from functools import cache
 
 import numpy as np
@@ -30,8 +30,9 @@ import plotly.graph_objects as go
 from workbench import schema
 from workbench.lexicon.acled import INTER_FILE
 from workbench.lexicon.events import load_event_inter, load_sub_event_types
-from workbench.views import maps, network, timeline
+from workbench.views import network, timeline
 from workbench.views.counts import actor_info, relation_edges
+from workbench.views.event_map import events_map
 from workbench.views.style import (
     ACTION_COLORS,
     EVENT_TYPE_COLORS,
@@ -41,14 +42,16 @@ from workbench.views.style import (
     hover_text,
     new_figure,
     shorten,
-    style_figure,
     tint,
     type_color,
     type_label,
+    wrap,
 )
+from workbench.views.units import UNITS, Tables, click, event_rows, titled
 
 __all__ = [
     "NOT_HOSTILE",
+    "UNITS",
     "events_map",
     "events_over_time",
     "fatalities_by_actor",
@@ -56,7 +59,6 @@ __all__ = [
     "inter_matrix",
 ]
 
-Tables = Mapping[str, pd.DataFrame]
 
 #: Actions between two actors that are not one acting against the other: left out of
 #: :func:`hostile_network` (and counted in its subtitle).
@@ -71,7 +73,13 @@ _PERIOD_DAYS = {"D": 1, "W": 7, "MS": 30}
 
 
 def hostile_network(
-    tables: Tables, *, top: int = 25, labels: int = 16, max_edges: int = 80, seed: int = 7
+    tables: Tables,
+    *,
+    top: int = 25,
+    labels: int = 16,
+    max_edges: int = 80,
+    seed: int = 7,
+    unit: str = "incident",
 ) -> go.Figure:
     """Directed network of who acted against whom: an arrow from actor 1 to actor 2 per
     action, coloured by the action, as wide as its number of events.
@@ -95,7 +103,7 @@ def hostile_network(
     (['events', 'a|b'], '<b>SAA</b> → <b>IS</b>: 2 airstrikes')
     """
     title = "Who acts against whom: events with two named actors"
-    ev = _events(tables)
+    ev = event_rows(tables, unit)
     two = ev[ev.actor1_id.notna() & ev.actor2_id.notna()]
     calm = two.action.isin(NOT_HOSTILE)
     selfish = two.actor1_id == two.actor2_id
@@ -127,7 +135,7 @@ def hostile_network(
     nodes = actors.loc[[a for a in kept if a in node_ids.index]]
     nodes = nodes.assign(n_events=per_actor.size().reindex(nodes.index))
     for trace in network.node_traces(nodes, pos, labels=labels, count="n_events", unit="events"):
-        trace.customdata = [_click(node_ids[a]) for _, a in trace.customdata]  # not ["actor", a]
+        trace.customdata = [click(node_ids[a]) for _, a in trace.customdata]  # not ["actor", a]
         trace.legend = "legend2"
         fig.add_trace(trace)
     notes = [f"{len(drawn)} events, {len(edges)} arrows (width: events)"]
@@ -139,7 +147,7 @@ def hostile_network(
         "events beyond the top actors and edges": len(hostile) - len(drawn),
     }
     notes += [f"{n} {what} not drawn" for what, n in left_out.items() if n]
-    _titled(fig, title, "; ".join(notes))
+    titled(fig, title, "; ".join(notes), ev)
     fig.update_layout(
         annotations=arrows,
         height=640,
@@ -153,7 +161,7 @@ def hostile_network(
     return fig
 
 
-def inter_matrix(tables: Tables) -> go.Figure:
+def inter_matrix(tables: Tables, *, unit: str = "incident") -> go.Figure:
     """ACLED's interaction matrix: events by the inter code of actor 1 (rows, who acts)
     and of actor 2 (columns); events with no second actor (ACLED's "sole" interaction,
     e.g. 20 for a rebel group alone) fill the "(none)" column.
@@ -172,7 +180,7 @@ def inter_matrix(tables: Tables) -> go.Figure:
     [[0, 1, 1], [0, 0, 0]]
     """
     title = "Who acts on whom, by ACLED actor type (inter codes)"
-    ev = _events(tables)
+    ev = event_rows(tables, unit)
     coded = ev[ev.inter1.notna()]
     if coded.empty:
         return empty_figure(title=title, message="No events with an ACLED inter code")
@@ -205,21 +213,25 @@ def inter_matrix(tables: Tables) -> go.Figure:
                 for r, row in zip(codes, z, strict=True)
             ],
             hovertemplate="%{hovertext}<extra></extra>",
-            customdata=[[_click("|".join(cells.get((r, c), []))) for c in cols] for r in codes],
+            customdata=[[click("|".join(cells.get((r, c), []))) for c in cols] for r in codes],
             colorbar={"title": {"text": "events"}},
         )
     )
     notes = [f"{len(coded)} events; rows: actor 1 (acting), columns: actor 2"]
     if len(ev) > len(coded):
         notes.append(f"{len(ev) - len(coded)} events without an inter code not shown")
-    _titled(fig, title, "; ".join(notes))
+    titled(fig, title, "; ".join(notes), ev)
     fig.update_layout(height=max(380, 60 * len(codes) + 200))
     fig.update_yaxes(autorange="reversed", automargin=True, title_text="actor 1")
-    fig.update_xaxes(tickangle=-30, automargin=True, title_text="actor 2")
+    wrapped = ["<br>".join(wrap(label[c], 11)) for c in cols]  # upright names never overlap
+    ticks = {"tickvals": [label[c] for c in cols], "ticktext": wrapped}
+    fig.update_xaxes(tickangle=0, automargin=True, title_text="actor 2", **ticks)
     return fig
 
 
-def events_over_time(tables: Tables, *, freq: str | None = None) -> go.Figure:
+def events_over_time(
+    tables: Tables, *, freq: str | None = None, unit: str = "incident"
+) -> go.Figure:
     """Stacked bars of events per day, week or month by ACLED sub-event type, in tints of
     their event type's colour (:data:`~workbench.views.style.EVENT_TYPE_COLORS`).
 
@@ -236,7 +248,7 @@ def events_over_time(tables: Tables, *, freq: str | None = None) -> go.Figure:
     ('Armed clash', [1], '1 dated events per day; 1 events without a date not shown')
     """
     title = "When: events over time, by sub-event type"
-    ev = _events(tables)
+    ev = event_rows(tables, unit)
     dated = ev[ev.date.notna()]
     undated = len(ev) - len(dated)
     if dated.empty:
@@ -265,7 +277,7 @@ def events_over_time(tables: Tables, *, freq: str | None = None) -> go.Figure:
             width=0.8 * days * 86_400_000,  # milliseconds, as date axes count
             name=escape(sub),
             marker_color=color,
-            customdata=[_click(i) for i in bars.ids],
+            customdata=[click(i) for i in bars.ids],
             hovertext=[
                 f"{p}<br>{n} {escape(sub)}" for p, n in zip(bars.period, bars.n, strict=True)
             ],
@@ -273,7 +285,9 @@ def events_over_time(tables: Tables, *, freq: str | None = None) -> go.Figure:
         )
     unit = {"D": "day", "W": "week", "MS": "month"}[freq]
     note = f"{len(dated)} dated events per {unit}"
-    _titled(fig, title, note + (f"; {undated} events without a date not shown" if undated else ""))
+    titled(
+        fig, title, note + (f"; {undated} events without a date not shown" if undated else ""), ev
+    )
     fig.update_layout(
         barmode="stack",
         height=460,
@@ -286,13 +300,14 @@ def events_over_time(tables: Tables, *, freq: str | None = None) -> go.Figure:
     return fig
 
 
-def fatalities_by_actor(tables: Tables, *, top: int = 20) -> go.Figure:
+def fatalities_by_actor(tables: Tables, *, top: int = 20, unit: str = "incident") -> go.Figure:
     """Horizontal bars: the deaths reports give for each acting actor's events (actor 1),
     summed over the events with a number; most on top, coloured by actor type.
 
     An event whose report gives no number is *unknown*, not zero: it is not in the sum,
     and the hover counts such events per actor. A reported 0 is a 0. Several reports (or
-    sentences) of one incident each give an event, so deaths may be counted twice.
+    sentences) of one incident each give an event: counted by ``unit="event"``, deaths
+    may be counted twice; by incident (the default) each counts once, its lowest report.
 
     Examples
     --------
@@ -304,7 +319,7 @@ def fatalities_by_actor(tables: Tables, *, top: int = 20) -> go.Figure:
     ([100], ['RSF'], ['events', 'a'])
     """
     title = "Reported fatalities in the coded events, by acting actor"
-    ev = _events(tables)
+    ev = event_rows(tables, unit)
     acting = ev[ev.actor1_id.notna()]
     known = acting[acting.fatalities.notna()]
     if known.empty:
@@ -324,7 +339,7 @@ def fatalities_by_actor(tables: Tables, *, top: int = 20) -> go.Figure:
             orientation="h",
             name=type_label(actor_type),
             marker_color=type_color(actor_type),
-            customdata=[_click(i) for i in group.ids],
+            customdata=[click(i) for i in group.ids],
             hovertext=[
                 f"<b>{r.label}</b><br>{r.fatalities} reported deaths in {r.n_known} events"
                 + f"<br>{r.n_unknown} more events: deaths unknown, not counted" * bool(r.n_unknown)
@@ -335,7 +350,7 @@ def fatalities_by_actor(tables: Tables, *, top: int = 20) -> go.Figure:
     notes = [f"sum over the {len(known)} events whose report gives a number"]
     if len(acting) > len(known):
         notes.append(f"{len(acting) - len(known)} events with none are unknown, not zero: left out")
-    _titled(fig, title, "; ".join(notes))
+    titled(fig, title, "; ".join(notes), ev)
     order = per.label.tolist()[::-1]
     fig.update_layout(
         barmode="stack", height=bar_height(len(order)) + 30, legend_title_text="actor type"
@@ -343,78 +358,6 @@ def fatalities_by_actor(tables: Tables, *, top: int = 20) -> go.Figure:
     fig.update_yaxes(categoryorder="array", categoryarray=order, automargin=True)
     fig.update_xaxes(title_text="reported deaths")
     return fig
-
-
-def events_map(tables: Tables, *, labels: int = 8) -> go.Figure:
-    """Map of events at their place's coordinates: one marker per place, its area by
-    events, its colour the event type most of them have; the hover counts each sub-event
-    type. The ``labels`` busiest places are named. Events whose place has no coordinates
-    are counted in the subtitle. Works offline (:mod:`~workbench.views.maps`' basemap).
-
-    Examples
-    --------
-    >>> ev = schema.conform([{"event_id": "a", "place_id": "p", "event_type": "Battles",
-    ...     "sub_event_type": "Armed clash"}, {"event_id": "b"}], "events")
-    >>> pl = schema.conform([{"place_id": "p", "name": "Raqqa", "latitude": 35.9,
-    ...                       "longitude": 39.0, "resolved": True}], "places")
-    >>> fig = events_map({"events": ev, "places": pl})
-    >>> list(fig.data[-1].customdata[0]), fig.layout.title.subtitle.text
-    (['events', 'a'], '1 events at 1 places; 1 events without map coordinates not shown')
-    """
-    title = "Where: events on the map, by event type"
-    ev = _events(tables)
-    places = tables.get("places", schema.empty("places"))
-    located = places[places.resolved & places.latitude.notna() & places.longitude.notna()]
-    located = located.drop_duplicates("place_id")[
-        ["place_id", "name", "country", "feature", "latitude", "longitude"]
-    ]
-    placed = ev[["event_id", "place_id", "event_type", "sub_event_type"]].merge(
-        located, on="place_id"
-    )
-    unplaced = len(ev) - len(placed)
-    if placed.empty:
-        missing = f" ({unplaced} events without one)" if unplaced else ""
-        return empty_figure(title=title, message=f"No events with a place on the map{missing}")
-    placed = placed.fillna({"event_type": "(no event type)", "sub_event_type": "(none)"})
-    per = placed.groupby("place_id", sort=False).agg(
-        n=("event_id", "size"),
-        ids=("event_id", "|".join),
-        main=("event_type", lambda s: s.value_counts().index[0]),
-        subs=(
-            "sub_event_type",
-            lambda s: ", ".join(f"{n} {t}" for t, n in s.value_counts().items()),
-        ),
-        **{c: (c, "first") for c in ("name", "country", "feature", "latitude", "longitude")},
-    )
-    per = per.sort_values(["n", "name"], ascending=[False, True], kind="stable").reset_index()
-    fig = new_figure(*maps.basemap_traces(), *_place_traces(per, labels=labels))
-    fig.update_geos(maps.geo_view(per))
-    note = f"{len(placed)} events at {len(per)} places"
-    note += f"; {unplaced} events without map coordinates not shown" if unplaced else ""
-    _titled(fig, title, note)
-    fig.update_layout(
-        height=560,
-        margin={"l": 10, "r": 10, "t": 80, "b": 10},
-        legend_title_text="event type (most events)",
-    )
-    return fig
-
-
-def _events(tables: Tables) -> pd.DataFrame:
-    """The events table, or an empty one when the tables have none."""
-    events = tables.get("events")
-    return schema.empty("events") if events is None else events
-
-
-def _click(ids: str) -> list[str]:
-    """The ``customdata`` of a mark standing for the events ``ids`` (joined by "|")."""
-    return ["events", ids]
-
-
-def _titled(fig: go.Figure, title: str, subtitle: str) -> None:
-    """House look, a title and, under it, what the chart counts and leaves out."""
-    style_figure(fig, title=title)
-    fig.update_layout(title_subtitle_text=escape(subtitle), margin_t=80)
 
 
 def _actors(tables: Tables, events: pd.DataFrame, ids: Iterable[str]) -> pd.DataFrame:
@@ -477,7 +420,7 @@ def _action_traces(edges: pd.DataFrame, pos: dict, names: pd.Series) -> tuple[li
                 name=name,
                 legendgroup=action,
                 marker={"size": 9, "color": color, "line": {"color": "white", "width": 1}},
-                customdata=[_click(i) for i in group.ids],
+                customdata=[click(i) for i in group.ids],
                 hovertext=[
                     hover_text(
                         f"<b>{names[e.source]}</b> → <b>{names[e.target]}</b>: "
@@ -491,38 +434,6 @@ def _action_traces(edges: pd.DataFrame, pos: dict, names: pd.Series) -> tuple[li
             )
         )
     return traces, arrows
-
-
-def _place_traces(per: pd.DataFrame, *, labels: int) -> list[go.Scattergeo]:
-    """One trace of place markers per main event type, area by events; the ``labels``
-    first places (the busiest) named."""
-    scale = min(8.0, 40 / np.sqrt(max(per.n.max(), 1)))  # a lone event stays a small dot
-    return [
-        go.Scattergeo(
-            lon=group.longitude,
-            lat=group.latitude,
-            mode="markers+text",
-            text=[
-                escape(shorten(name, 20)) if i < labels else "" for i, name in group.name.items()
-            ],
-            textposition="top center",
-            name=escape(event_type),
-            marker={
-                "size": 8 + scale * np.sqrt(group.n),
-                "opacity": 0.85,
-                "color": EVENT_TYPE_COLORS.get(event_type, "#7f7f7f"),
-                "line": {"color": "white", "width": 1},
-            },
-            customdata=[_click(i) for i in group.ids],
-            hovertext=[
-                f"<b>{escape(r.name)}</b>, {escape(r.country or '')} · {escape(r.feature or '')}"
-                f"<br>{r.n} events: {escape(r.subs)}"
-                for r in group.itertuples()
-            ],
-            hoverinfo="text",
-        )
-        for event_type, group in per.groupby("main", sort=False)
-    ]
 
 
 def _count_of(n: int, action: str) -> str:

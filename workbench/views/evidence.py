@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from workbench import schema
+from workbench.resolve.incidents import event_incidents as incident_of
 from workbench.views.filters import Tables, at_codes, in_range, is_in, report_positions
 
 __all__ = ["evidence"]
@@ -47,7 +48,9 @@ def evidence(
     are ``schema.COLUMNS["evidence"]``; each row's ``mentions`` holds one dict per mention
     (``schema.EVIDENCE_MENTION_FIELDS``, offsets into ``sentence``), ready for
     :func:`workbench.views.highlight.highlight_html`. ``attrs["n_sentences"]`` counts all
-    matches before ``limit``.
+    matches before ``limit``; for ``events``, ``attrs["n_reports"]`` counts their reports
+    and ``attrs["n_incidents"]`` (with an ``incidents`` table) the incidents they belong
+    to: an incident's evidence is every report and sentence behind it.
 
     Examples
     --------
@@ -99,7 +102,23 @@ def evidence(
         found = {k for k in keys if k[0] in kept}
     elif keys is not None:
         found &= keys
-    return _evidence_rows(rep, m, found, limit=limit, spans=spans, extra=triggers)
+    out = _evidence_rows(rep, m, found, limit=limit, spans=spans, extra=triggers)
+    if events is not None:
+        out.attrs.update(_incident_counts(tables, events))
+    return out
+
+
+def _incident_counts(tables: Tables, event_ids: Collection[str]) -> dict[str, int]:
+    """How many incidents and reports ``event_ids`` stand for ("1 incident, 4 reports"):
+    ``n_incidents`` only where the tables have an ``incidents`` table."""
+    ev = tables.get("events", schema.empty("events"))
+    hit = ev[is_in(ev, "event_id", event_ids)]
+    counts = {"n_reports": int(hit.report_id.nunique())}
+    incidents = tables.get("incidents")
+    if incidents is not None and len(incidents) and len(hit):
+        owner = incident_of(incidents)
+        counts["n_incidents"] = len({owner.get(e, e) for e in hit.event_id})
+    return counts
 
 
 def _sentence_keys(m: pd.DataFrame, mask: np.ndarray) -> set[tuple[str, int]]:
