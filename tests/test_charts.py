@@ -182,7 +182,7 @@ def test_place_map_is_offline_sized_and_coloured(tiny_tables):
     for layer in ("coastlines", "land", "ocean", "lakes", "rivers", "countries", "subunits"):
         assert getattr(geo, f"show{layer}") is False, layer  # nothing for plotly to fetch
     assert geo.lonaxis.range[0] < 39.01 < 40.91 < geo.lonaxis.range[1]
-    points = {c[1]: (s, t.marker.color) for t in fig.data if t.meta != "basemap"
+    points = {c[1]: (s, t.marker.color) for t in fig.data if t.meta not in ("basemap", "labels")
               for c, s in zip(t.customdata, t.marker.size, strict=True)}  # fmt: skip
     assert set(points) == {"dashisha", "hasakah", "raqqa", "deir"}
     assert points["hasakah"][0] > points["deir"][0]  # 3 mentions vs 1
@@ -242,3 +242,72 @@ def test_use_notebook_renderer_respects_the_runner(monkeypatch):
         assert pio.renderers.default == "plotly_mimetype"
     finally:
         pio.renderers.default = before
+
+
+def _with_dateline_and_statement(tables: dict) -> dict:
+    """tiny_tables with a Washington-datelined report whose first sentence names IS, and
+    a "told reporters in Hasakah" sentence: neither place is where something happened."""
+    body = ("WASHINGTON - IS fighters attacked Raqqa. A spokesman told reporters in Hasakah "
+            "that SDF units were ready.")  # fmt: skip
+    first = body.index(".") + 1
+    second = (first + 1, len(body))
+    spans = [("WASHINGTON", "place", "washington", "dateline", (0, first)),
+             ("IS", "actor", "is", "gazetteer", (0, first)),
+             ("Raqqa", "place", "raqqa", "ner", (0, first)),
+             ("Hasakah", "place", "hasakah", "ner", second),
+             ("SDF", "actor", "sdf", "gazetteer", second)]  # fmt: skip
+    rows = [{"report_id": "r5", "sentence_id": int(s == second), "sent_start": s[0],
+             "sent_end": s[1], "start": body.index(t), "end": body.index(t) + len(t),
+             "text": t, "kind": k, "entity_id": e, "source": src,
+             "actor_type": "rebel_group" if k == "actor" else None}
+            for t, k, e, src, s in spans]  # fmt: skip
+    report = {"report_id": "r5", "title": "Raid", "body": body, "published": "2024-04-01"}
+    place = {"place_id": "washington", "name": "Washington", "country": "United States",
+             "latitude": 38.9, "longitude": -77.0, "resolved": True}  # fmt: skip
+    return {
+        **tables,
+        "reports": schema.conform([*tables["reports"].to_dict("records"), report], "reports"),
+        "mentions": schema.conform([*tables["mentions"].to_dict("records"), *rows], "mentions"),
+        "places": schema.conform([*tables["places"].to_dict("records"), place], "places"),
+    }
+
+
+def test_datelines_and_statement_places_are_not_where_things_happen(tiny_tables):
+    tables = _with_dateline_and_statement(tiny_tables)
+    scene = charts.place_counts(tables)
+    assert "washington" not in set(scene.place_id)  # a dateline: where the report was filed
+    hasakah = scene.set_index("place_id").n_mentions["hasakah"]
+    assert hasakah == int((tiny_tables["mentions"].entity_id == "hasakah").sum())
+    origins = charts.maps.place_traces(scene, labels=5, origins=charts.place_counts(
+        tables, origins=True))[-1]  # fmt: skip
+    assert [c[1] for c in origins.customdata] == ["washington"]
+    assert origins.visible == "legendonly"  # shown apart, on demand
+
+
+def test_place_colour_is_who_acts_there(tiny_tables):
+    """Raqqa: SDF and IS (rebels) are named with it, but the Syrian army shells it."""
+    from .test_filters import tiny_events
+
+    tables = {**tiny_tables, "events": tiny_events(tiny_tables)}
+    tables["events"] = tables["events"].assign(
+        place_id=tables["events"].event_id.map({"ev-r2": "raqqa"})
+    )
+    raqqa = charts.place_counts(tables).set_index("place_id").loc["raqqa"]
+    assert (raqqa.actor_type, raqqa.basis) == ("state_force", "events")
+    named = charts.place_counts(tiny_tables).set_index("place_id").loc["raqqa"]
+    assert (named.actor_type, named.basis) == ("rebel_group", "named with")
+
+
+def test_place_map_draws_a_coarse_place_as_a_ring_and_says_why(tiny_tables):
+    places = tiny_tables["places"].copy()
+    places["geo_precision"] = [3 if p == "hasakah" else 1 for p in places.place_id]
+    fig = charts.place_map(dict(tiny_tables, places=places))
+    marks = {
+        c[1]: (symbol, hover)
+        for t in fig.data
+        if t.meta not in ("basemap", "labels") and t.visible in (None, True) and t.hovertext
+        for c, symbol, hover in zip(t.customdata, t.marker.symbol, t.hovertext, strict=True)
+    }
+    assert marks["hasakah"][0] == "circle-open"
+    assert "only at the province" in marks["hasakah"][1]
+    assert all(s == "circle" for p, (s, _) in marks.items() if p != "hasakah")

@@ -123,14 +123,15 @@ def _tables():
 def test_build_dates_fills_date_rows_with_iso_dates():
     before, reports = _tables()
     mentions, _ = build_dates(before, reports)
+    kept = before[before.text != "decades"].reset_index(drop=True)  # a duration: dropped
     pd.testing.assert_frame_equal(
         mentions[["report_id", "start", "end", "text", "kind"]],
-        before[["report_id", "start", "end", "text", "kind"]],
+        kept[["report_id", "start", "end", "text", "kind"]],
     )
     got = dict(zip(mentions.text, mentions.entity_id, strict=True))
     assert got["on Sunday"] == "2018-12-16" and got["Dec. 20, 2022"] == "2022-12-20"
     assert got["SDF"] == "sdf"  # other kinds untouched
-    assert pd.isna(got["decades"]) and pd.isna(got["Sunday"])  # r2 has no date: no anchor
+    assert pd.isna(got["Sunday"])  # r2 has no date: no anchor
     assert (
         mentions.canonical[mentions.kind == "date"].dropna()
         == mentions.entity_id.dropna()[mentions.kind == "date"]
@@ -139,6 +140,7 @@ def test_build_dates_fills_date_rows_with_iso_dates():
 
 def test_dates_table_keeps_every_date_mention_with_the_schema():
     mentions, reports = _tables()
+    mentions.loc[mentions.text == "decades", "text"] = "the decade"  # vague, but no duration
     _, dates = build_dates(mentions, reports)
     assert {c: str(t) for c, t in dates.dtypes.items()} == schema.COLUMNS["dates"]
     assert len(dates) == (mentions.kind == "date").sum()
@@ -147,13 +149,35 @@ def test_dates_table_keeps_every_date_mention_with_the_schema():
     assert by_text.loc["last week", "time_precision"] == 2
     assert by_text.loc["In May", "date"] == pd.Timestamp("2018-05-15")
     assert by_text.loc["In May", "time_precision"] == 3
-    assert pd.isna(by_text.loc["decades", "date"]) and pd.isna(
-        by_text.loc["decades", "time_precision"]
+    assert pd.isna(by_text.loc["the decade", "date"]) and pd.isna(
+        by_text.loc["the decade", "time_precision"]
     )
     assert (by_text.loc["on Sunday", "start"], by_text.loc["on Sunday", "end"]) == (0, 9)
+
+
+@pytest.mark.parametrize("text", ["week-long", "14-month", "three-day", "months-long", "a week"])
+def test_durations_are_no_date_mentions(text):
+    """The seeds' "after a week-long campaign" and "a 14-month siege" name no date."""
+    reports = schema.conform([{"report_id": "r1", "published": "2018-12-17"}], "reports")
+    rows = [(0, 9, "on Sunday"), (20, 20 + len(text), text)]
+    mentions = schema.conform(
+        [{"report_id": "r1", "start": a, "end": b, "text": t, "kind": "date"} for a, b, t in rows],
+        "mentions",
+    )
+    mentions, dates = build_dates(mentions, reports)
+    assert mentions.text.tolist() == dates.text.tolist() == ["on Sunday"]
 
 
 def test_build_dates_on_no_mentions():
     mentions, dates = build_dates(schema.empty("mentions"), schema.empty("reports"))
     assert mentions.empty and dates.empty
     assert list(dates.columns) == list(schema.COLUMNS["dates"])
+
+
+def test_seed_durations_are_not_tagged_as_dates(seed_tables):
+    """No date mention and no dates row for "a week-long campaign" or "a 14-month siege"."""
+    texts = set(seed_tables["dates"].text)
+    dated = seed_tables["mentions"]
+    texts |= set(dated[dated.kind == "date"].text)
+    assert not texts & {"week-long", "14-month", "months-long", "three days"}
+    assert {"Sunday", "last week"} <= texts

@@ -23,6 +23,7 @@ import re
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from workbench import schema
@@ -70,6 +71,26 @@ _VAGUE = re.compile(
 )
 
 
+#: Spans that only measure time ("week-long", "14-month", "three days", "for decades",
+#: "a 50-year-old"): they are not dates at all, so :func:`build_dates` drops them.
+_DURATION = re.compile(
+    rf"^(?:for |over |during |within )?(?:a |an )?"
+    rf"(?:(?:a )?(?:little )?(?:more|less) than (?:a |an )?|about |nearly |almost |some )?"
+    rf"{_NUMBER}?[ -]?{_UNIT}(?:[ -](?:long|old))?$|[ -]long$|[ -]year[ -]old$"
+)
+
+
+def is_duration(text: str) -> bool:
+    """Whether a DATE span only measures time, as "week-long" or "14-month" do.
+
+    Examples
+    --------
+    >>> [is_duration(t) for t in ("week-long", "14-month", "three-day", "last week", "May 6")]
+    [True, True, True, False, False]
+    """
+    return bool(_DURATION.search(_normalise(text)))
+
+
 def resolve_date(
     text: str, *, anchor: date | pd.Timestamp | None = None
 ) -> tuple[pd.Timestamp | None, int | None]:
@@ -102,7 +123,8 @@ def build_dates(mentions: pd.DataFrame, reports: pd.DataFrame) -> tuple[pd.DataF
 
     Each report's ``published`` date is the anchor. For rows of kind ``date`` that
     resolve, ``entity_id`` and ``canonical`` become the ISO date (``YYYY-MM-DD``);
-    ``dates`` has one row per date mention, unresolved ones with ``NaT``.
+    ``dates`` has one row per date mention, unresolved ones with ``NaT``. Durations
+    (:func:`is_duration`: "week-long", "14-month") are no dates: they leave both tables.
 
     Examples
     --------
@@ -121,6 +143,18 @@ def build_dates(mentions: pd.DataFrame, reports: pd.DataFrame) -> tuple[pd.DataF
     if "published" in reports and "report_id" in reports:
         anchors = dict(zip(reports.report_id, reports.published, strict=True))
     is_date = (mentions.kind == "date").fillna(False).to_numpy(dtype=bool)
+    texts = mentions.text.to_numpy(dtype=object)
+    duration = np.fromiter(
+        (
+            is_date[i] and isinstance(texts[i], str) and is_duration(texts[i])
+            for i in range(len(texts))
+        ),
+        dtype=bool,
+        count=len(texts),
+    )
+    if duration.any():
+        mentions = mentions[~duration].reset_index(drop=True)
+        is_date = is_date[~duration]
     rows, isos = [], []
     for row in mentions[is_date].itertuples():
         day, precision = resolve_date(row.text, anchor=anchors.get(row.report_id))

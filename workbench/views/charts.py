@@ -56,10 +56,10 @@ from workbench.views.style import (
     new_figure,
     number_repeats,
     report_label,
-    shorten,
     style_figure,
     type_color,
     type_label,
+    wrap,
 )
 
 __all__ = [
@@ -194,7 +194,8 @@ def involvement_bar(tables: Tables, *, top: int = 20, by: str = "auto") -> go.Fi
 
 
 def actor_report_heatmap(tables: Tables, *, top: int = 20, max_reports: int = 30) -> go.Figure:
-    """Heatmap of mentions: actors (rows, names coloured by type) by reports (columns).
+    """Heatmap of mentions: actors (rows, names coloured by type) by reports (columns,
+    each its day and the start of its title; the whole title on hover).
 
     Examples
     --------
@@ -208,7 +209,7 @@ def actor_report_heatmap(tables: Tables, *, top: int = 20, max_reports: int = 30
     counts, grid = actor_report_grid(tables, top, max_reports=max_reports)
     reports = tables["reports"].set_index("report_id").reindex(grid.columns)
     names = dict(zip(counts.actor_id, counts.canonical, strict=True))
-    titles = {r: escape(shorten(reports.title.get(r), 80)) for r in grid.columns}
+    titles = {r: "<br>".join(escape(w) for w in wrap(reports.title.get(r))) for r in grid.columns}
     hover = [
         [
             f"<b>{escape(names[a])}</b><br>{titles[r]}<br>{int(grid.at[a, r])} mentions"
@@ -233,7 +234,7 @@ def actor_report_heatmap(tables: Tables, *, top: int = 20, max_reports: int = 30
     style_figure(fig, title="Who appears in which report")
     fig.update_layout(height=bar_height(len(grid.index)) + 80)
     fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_xaxes(tickangle=-35, automargin=True)
+    fig.update_xaxes(tickangle=-90, automargin=True)  # upright names never overlap
     return fig
 
 
@@ -327,8 +328,9 @@ def dyad_network(
     Edges are grouped by ``relations.relation``; :data:`RELATION_STYLES` says how each is
     drawn. ``relations`` limits which relation values are drawn; ``top`` the actors (best
     connected first), ``max_edges`` the edges (heaviest first) and ``labels`` the nodes
-    named on the chart (most mentioned first; hover names every node). The layout is
-    networkx's ``spring_layout`` with a fixed ``seed``, so it is stable between runs.
+    named on the chart (most connected first, those that fit without overlap; hover names
+    every node). The layout is networkx's ``spring_layout`` of each connected part, the
+    parts side by side, with a fixed ``seed``, so it is stable between runs.
     Each edge has a small marker at its middle to hover and click.
 
     Examples
@@ -343,10 +345,11 @@ def dyad_network(
     edges = relation_edges(tables, relations=relations, min_weight=min_weight, top=top)
     actors = actor_info(tables, pd.unique(edges[["source", "target"]].to_numpy().ravel()))
     edges, kept = network.strongest(edges, top=top, max_edges=max_edges)
-    pos = network.spring_positions(kept, edges, seed=seed)
+    pos = network.component_positions(kept, edges, seed=seed)
     edge_lines, arrows = network.edge_traces(edges, pos, actors.label)
     nodes = actors.loc[[n for n in kept if n in actors.index]]
-    fig = new_figure(*edge_lines, *network.node_traces(nodes, pos, labels=labels))
+    node_lines = network.node_traces(nodes, pos, labels=labels, degree=network.degrees(edges))
+    fig = new_figure(*edge_lines, *node_lines)
     hostile = bool(set(edges.relation) - {"co_mention", "support"})
     title = "With whom: actors named in the same sentence (co-mentions), and who backs whom"
     style_figure(fig, title=title + (", and who acts against whom" if hostile else ""))
@@ -355,13 +358,12 @@ def dyad_network(
         "who fights whom; red arrows are coded events",
         margin_t=80,
         annotations=arrows,
-        height=620,
-        legend_title_text="",
+        height=660,
+        legend={"title_text": "", "orientation": "h", "y": -0.02, "yanchor": "top", "x": 0},
     )
-    xs = [p[0] for p in pos.values()] or [0.0]
-    pad = 0.15 * (max(xs) - min(xs)) + 0.05  # room for the outermost labels
-    fig.update_xaxes(visible=False, range=[min(xs) - pad, max(xs) + pad])
-    fig.update_yaxes(visible=False)  # no fixed aspect: the graph uses the figure's width
+    x_range, y_range = network.axis_ranges(pos)
+    fig.update_xaxes(visible=False, range=list(x_range))
+    fig.update_yaxes(visible=False, range=list(y_range))  # no fixed aspect: use the width
     return fig
 
 
@@ -418,13 +420,18 @@ def interaction_matrix(tables: Tables, *, relation: str = "co_mention") -> go.Fi
     style_figure(fig, title=f"Which kinds of actor meet: {named}, by actor type")
     fig.update_layout(height=max(360, 70 * len(types) + 160))
     fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_xaxes(tickangle=-30, automargin=True)
+    wrapped = [color_label("<br>".join(wrap(type_label(x), 11)), x) for x in types]
+    fig.update_xaxes(tickangle=0, automargin=True, tickvals=labels, ticktext=wrapped)  # upright
     return fig
 
 
 def place_map(tables: Tables, *, top: int | None = 150, labels: int = 12) -> go.Figure:
-    """Map of resolved places: marker area by mentions, colour by the actor type named most
-    often in the same sentences; the ``labels`` most mentioned places are named on the map.
+    """Map of resolved places where the story happens: marker area by mentions, colour by
+    the main type of the actors of the events located there, else of the actors named in
+    the sentences naming the place. Of the ``labels`` most mentioned places, those whose
+    names fit without overlap are named on the map. Datelines and statement places
+    ("told reporters in Maputo") are where reports come from: one grey trace apart,
+    hidden until picked in the legend.
     Works offline: the basemap is drawn from a shipped file, never fetched.
 
     Examples
@@ -439,14 +446,20 @@ def place_map(tables: Tables, *, top: int | None = 150, labels: int = 12) -> go.
     (['basemap', 'basemap'], ['place', 'p'])
     """
     places = place_counts(tables, top=top)
-    fig = new_figure(*maps.basemap_traces(), *maps.place_traces(places, labels=labels))
-    fig.update_geos(maps.geo_view(places))
+    origins = place_counts(tables, top=top, origins=True)
+    traces = maps.place_traces(places, labels=labels, origins=origins)
+    fig = new_figure(*maps.basemap_traces(), *traces)
+    fig.update_geos(maps.geo_view(places if len(places) else origins))
     style_figure(
         fig,
-        title="Where: places named, coloured by the actors named with them",
-        legend_title="main actor type",
+        title="Where things happen: places by mentions, coloured by who acts there",
+        legend_title="colour: who acts there (events, else actors named with the place)",
     )
-    fig.update_layout(height=560, margin={"l": 10, "r": 10, "t": 60, "b": 10})
+    fig.update_layout(
+        height=640,
+        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        legend={"orientation": "h", "y": 0, "yanchor": "top", "x": 0, "title_side": "top"},
+    )
     return fig
 
 

@@ -24,6 +24,7 @@ from workbench.views.filters import (
     report_positions,
     sentence_keys,
 )
+from workbench.views.origins import origin_mask
 from workbench.views.style import escape, shorten
 
 __all__ = [
@@ -139,16 +140,29 @@ def actor_report_grid(
     return counts, frame
 
 
-def place_counts(tables: Tables, *, top: int | None = None) -> pd.DataFrame:
-    """Resolved places with their mentions, reports, main co-mentioned actor type and an
-    example sentence, most mentioned first.
+def place_counts(tables: Tables, *, top: int | None = None, origins: bool = False) -> pd.DataFrame:
+    """Resolved places where the story happens, with their mentions, reports, main actor
+    type and an example sentence, most mentioned first.
 
-    Columns: those of the ``places`` table, then ``actor_type``, ``label`` (the name,
-    escaped for plotly) and ``example``.
+    Datelines and statement places (:func:`~workbench.views.origins.origin_mask`) do not
+    count: they say where a report comes from. With ``origins``, the places that are only
+    that, counted by those mentions. A place's ``actor_type`` is the main type of the
+    actors of the events located there (``basis`` "events"), else of the actors named in
+    the sentences that name the place ("named with"), else "other" ("").
+
+    Columns: those of the ``places`` table, then ``actor_type``, ``basis``, ``label`` (the
+    name, escaped for plotly) and ``example``.
     """
     m, places = tables["mentions"], tables["places"]
     codes, uniques = factorize(m, "entity_id")
     is_place = is_in(m, "kind", ("place",)) & (codes >= 0)
+    origin = origin_mask(tables)
+    if origins:
+        scene = np.zeros(len(uniques) + 1, dtype=bool)
+        scene[codes[is_place & ~origin]] = True
+        is_place &= origin & ~scene[codes]
+    else:
+        is_place &= ~origin
     rows = np.flatnonzero(is_place)
     n = np.bincount(codes[rows], minlength=len(uniques))
     located = places[places.resolved & places.latitude.notna() & places.longitude.notna()]
@@ -167,10 +181,15 @@ def place_counts(tables: Tables, *, top: int | None = None) -> pd.DataFrame:
     seen[k, rep] = True
     last = np.full(len(located), -1)
     last[k] = rows
-    main = _main_actor_types(tables, rows, k, len(located))
+    named = _main_actor_types(tables, rows, k, len(located))
+    acting = _event_actor_types(tables, located.place_id)
     out = located.assign(
         n_reports=seen[:, 1:].sum(axis=1),
-        actor_type=main,
+        actor_type=[a or n for a, n in zip(acting, named, strict=True)],
+        basis=[
+            "events" if a else ("named with" if n != "other" else "")
+            for a, n in zip(acting, named, strict=True)
+        ],
         label=located.name.map(escape),
         example=mention_sentences(tables, last),
     )
@@ -241,6 +260,29 @@ def same_sentence(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.n
     i = np.repeat(np.arange(len(left)), count)
     offset = np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
     return i, order[np.repeat(lo, count) + offset]
+
+
+def _event_actor_types(tables: Tables, place_ids: pd.Series) -> list[str]:
+    """For each place: the actor type of most of the acting actors of the events located
+    there ("" if none), leaving out events whose sentence names the place only as where
+    something was said."""
+    events = tables.get("events")
+    if events is None or not len(events) or not len(place_ids):
+        return [""] * len(place_ids)
+    types = dict(zip(tables["actors"].actor_id, tables["actors"].actor_type, strict=True))
+    m = tables["mentions"]
+    said = m[origin_mask(tables)]  # "..., officials in Washington said": not where it happened
+    said = set(zip(said.report_id, said.sentence_id, said.entity_id, strict=True))
+    keys = zip(events.report_id, events.sentence_id, events.place_id, strict=True)
+    elsewhere = np.fromiter((k not in said for k in keys), dtype=bool, count=len(events))
+    acted = events[events.place_id.isin(set(place_ids)) & events.actor1_id.notna() & elsewhere]
+    acted = acted.assign(actor_type=acted.actor1_id.map(types)).dropna(subset=["actor_type"])
+    main = (
+        acted.groupby(["place_id", "actor_type"]).size().rename("n").reset_index()
+        .sort_values(["n", "actor_type"], ascending=[False, True], kind="stable")
+        .drop_duplicates("place_id").set_index("place_id").actor_type
+    )  # fmt: skip
+    return [str(main.get(p, "")) for p in place_ids]
 
 
 def _main_actor_types(tables: Tables, rows: np.ndarray, k: np.ndarray, n: int) -> list[str]:

@@ -166,9 +166,36 @@ def filter_tables(
     return out
 
 
-def search_actors(actors: pd.DataFrame, text: str = "") -> pd.DataFrame:
-    """Return the actors whose canonical name, id or an alias contains ``text`` (any case),
-    most mentioned first.
+def selection_counts(tables: Tables) -> list[tuple[int, str]]:
+    """What a selection holds, as ``(count, noun)`` pairs for a status line: reports,
+    actors, the mentions of those actors (not every place, date and person in their
+    reports: an actor named 10 times has 10 mentions) and, if there is an events table,
+    events.
+
+    Examples
+    --------
+    >>> m = schema.conform([{"kind": "actor", "entity_id": "sdf", "report_id": "r"},
+    ...                     {"kind": "place", "entity_id": "raqqa", "report_id": "r"}], "mentions")
+    >>> selection_counts({"reports": schema.conform([{"report_id": "r"}], "reports"),
+    ...                   "mentions": m, "actors": schema.conform([{"actor_id": "sdf"}], "actors")})
+    [(1, 'report'), (1, 'actor'), (1, 'actor mention')]
+    """
+    m = tables["mentions"]
+    actors = tables.get("actors", schema.empty("actors"))
+    of_kept = is_in(m, "kind", schema.ACTOR_KINDS) & is_in(m, "entity_id", set(actors.actor_id))
+    counts = [(len(tables["reports"]), "report"), (len(actors), "actor")]
+    counts.append((int(of_kept.sum()), "actor mention"))
+    if "events" in tables:
+        counts.append((len(tables["events"]), "event"))
+    return counts
+
+
+def search_actors(
+    actors: pd.DataFrame, text: str = "", *, actor_types: Collection[str] | None = None
+) -> pd.DataFrame:
+    """Return the actors whose canonical name, id or an alias contains ``text`` (any case)
+    and, if ``actor_types`` is given, whose type is one of them (so that an actor list
+    follows the type filter), most mentioned first.
 
     Examples
     --------
@@ -180,6 +207,8 @@ def search_actors(actors: pd.DataFrame, text: str = "") -> pd.DataFrame:
     >>> search_actors(actors, "sdf").canonical.tolist(), search_actors(actors).actor_id.tolist()
     (['Syrian Democratic Forces'], ['is', 'sdf'])
     """
+    if actor_types is not None:
+        actors = actors[actors.actor_type.isin(list(actor_types))]
     needle = text.strip().casefold()
     if needle:
         haystack = (

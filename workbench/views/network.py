@@ -9,6 +9,7 @@ target, relation]``); nodes in the colour of their actor type (``["actor", id]``
 
 from __future__ import annotations
 
+import html
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
@@ -17,11 +18,21 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from workbench.views.style import RELATION_STYLES, escape, hover_text, type_color, type_label
+from workbench.views.style import (
+    RELATION_STYLES,
+    escape,
+    fit_labels,
+    hover_text,
+    shorten,
+    type_color,
+    type_label,
+)
 
 __all__ = [
     "arrow",
+    "axis_ranges",
     "component_positions",
+    "degrees",
     "edge_keys",
     "edge_traces",
     "midpoints",
@@ -165,23 +176,44 @@ def node_traces(
     labels: int,
     count: str = "n_mentions",
     unit: str = "mentions",
+    degree: pd.Series | None = None,
 ) -> list[go.Scatter]:
-    """One trace of markers per actor type, sized by mentions; the ``labels`` most
-    mentioned nodes are named. ``nodes`` is indexed by actor id, with ``label``,
+    """One trace of markers per actor type, sized by mentions. Up to ``labels`` nodes are
+    named on the chart, the most connected first (``degree``: edges per node; else the
+    biggest), each only where its name overlaps no name kept before it
+    (:func:`~workbench.views.style.fit_labels`, for a plot as narrow as 520 px); every
+    node is named on hover. ``nodes`` is indexed by actor id, with ``label``,
     ``actor_type`` and ``n_mentions`` columns. A network of something else than mentions
     sizes by its own ``count`` column and names its ``unit`` in the hover."""
     sizes = nodes[count]
-    labelled = set(sizes.sort_values(ascending=False, kind="stable").index[:labels])
-    biggest = max(sizes.max(), 1)
+    biggest = max(sizes.max(), 1) if len(sizes) else 1
+    radius = (12 + 18 * np.sqrt(sizes / biggest)) / 2
+    rank = degree.reindex(nodes.index).fillna(0) if degree is not None else sizes
+    order = sorted(nodes.index, key=lambda a: (-rank[a], -sizes[a], str(a)))
+    x_range, y_range = axis_ranges(pos)
+    names = nodes.canonical if "canonical" in nodes else nodes.label.map(html.unescape)
+    short = {a: shorten(names[a], 26) for a in order}  # escaped when drawn; whole on hover
+    kept = fit_labels(
+        [pos[a][0] for a in order],
+        [pos[a][1] for a in order],
+        [short[a] for a in order],
+        x_range=x_range,
+        y_range=y_range,
+        width_px=520,
+        height_px=420,
+        limit=labels,
+        lift=[radius[a] for a in order],
+    )
+    labelled = {order[i] for i in kept}
     return [
         go.Scatter(
             x=[pos[a][0] for a in group.index],
             y=[pos[a][1] for a in group.index],
             mode="markers+text",
             name=type_label(actor_type),
-            text=[lab if a in labelled else "" for a, lab in group.label.items()],
+            text=[escape(short[a]) if a in labelled else "" for a in group.index],
             textposition="top center",
-            textfont={"size": 12},
+            textfont={"size": 12, "color": "#222"},
             marker={
                 "size": 12 + 18 * np.sqrt(group[count] / biggest),
                 "color": type_color(actor_type),
@@ -196,6 +228,29 @@ def node_traces(
         )
         for actor_type, group in nodes.groupby("actor_type", sort=False)
     ]
+
+
+def axis_ranges(pos: dict) -> tuple[tuple[float, float], tuple[float, float]]:
+    """x and y ranges showing every node of ``pos`` with room for the outermost labels.
+
+    Examples
+    --------
+    >>> axis_ranges({"a": (0.0, 0.0), "b": (1.0, 2.0)})
+    ((-0.2, 1.2), (-0.3, 2.4))
+    """
+    xs = [float(p[0]) for p in pos.values()] or [0.0]
+    ys = [float(p[1]) for p in pos.values()] or [0.0]
+    padx = 0.15 * (max(xs) - min(xs)) + 0.05
+    pady = 0.1 * (max(ys) - min(ys)) + 0.1
+    return (
+        (round(min(xs) - padx, 6), round(max(xs) + padx, 6)),
+        (round(min(ys) - pady, 6), round(max(ys) + pady + 0.1, 6)),
+    )
+
+
+def degrees(edges: pd.DataFrame) -> pd.Series:
+    """How many edges each actor has (either end): who is most connected."""
+    return pd.concat([edges.source, edges.target]).value_counts()
 
 
 def width_bucket(weights: pd.Series) -> pd.Series:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 import textwrap
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -36,8 +37,10 @@ __all__ = [
     "RELATION_STYLES",
     "bar_height",
     "color_label",
+    "contrast_ratio",
     "empty_figure",
     "escape",
+    "fit_labels",
     "hover_text",
     "new_figure",
     "number_repeats",
@@ -48,24 +51,26 @@ __all__ = [
     "tint",
     "type_color",
     "type_label",
+    "wrap",
 ]
 
-#: One colour per event action (actions are stacked in ``charts.involvement_bar``).
+#: One colour per event action (actions are stacked in ``charts.involvement_bar``); like
+#: every mark colour here, at least 3:1 contrast (WCAG) against white.
 ACTION_COLORS: dict[str, str] = {
     "battle": "#b2182b",
     "armed_clash": "#d6604d",
-    "territory_taken": "#f4a582",
+    "territory_taken": "#8c510a",
     "airstrike": "#542788",
     "shelling_or_artillery": "#8073ac",
     "remote_explosive_or_ied": "#b35806",
-    "suicide_bomb": "#e08214",
-    "attack_on_civilians": "#de77ae",
+    "suicide_bomb": "#c26a00",
+    "attack_on_civilians": "#c2407f",
     "abduction": "#4d9221",
-    "arrest": "#7fbc41",
+    "arrest": "#5a8f29",
     "protest": "#2166ac",
     "riot": "#4393c3",
     "agreement_or_ceasefire": "#1b7837",
-    "other": "#999999",
+    "other": "#737373",
 }
 #: One colour per ACLED event type (``events.event_type``), near its main action's colour;
 #: a chart that splits an event type by sub-event type draws the sub-types in :func:`tint`\s.
@@ -80,7 +85,7 @@ EVENT_TYPE_COLORS: dict[str, str] = {
 #: How each ``relations.relation`` is drawn in ``charts.dyad_network``. Any other value is
 #: an event action (a hostile edge) and is drawn with ``RELATION_STYLES["hostile"]``.
 RELATION_STYLES: dict[str, dict[str, Any]] = {
-    "co_mention": {"color": "#9a9a9a", "dash": "solid", "arrow": False, "label": "named together"},
+    "co_mention": {"color": "#888888", "dash": "solid", "arrow": False, "label": "named together"},
     "support": {"color": "#2ca02c", "dash": "dash", "arrow": True, "label": "backs"},
     "hostile": {"color": "#d62728", "dash": "solid", "arrow": True, "label": "acts against"},
 }
@@ -131,17 +136,98 @@ def empty_figure(*, title: str, message: str) -> go.Figure:
     return fig
 
 
-def tint(color: str, amount: float) -> str:
-    """``color`` (``"#rrggbb"``) mixed with white: ``amount`` 0 keeps it, 1 gives white.
+def contrast_ratio(color: str, background: str = "#ffffff") -> float:
+    """WCAG 2 contrast ratio of two ``"#rrggbb"`` colours (1 to 21; marks and large text
+    need at least 3).
 
     Examples
     --------
-    >>> tint("#000000", 0.5), tint("#b2182b", 0)
-    ('#808080', '#b2182b')
+    >>> round(contrast_ratio("#000000"), 1), round(contrast_ratio("#ffffff"), 1)
+    (21.0, 1.0)
+    """
+
+    def luminance(c: str) -> float:
+        rgb = np.array([int(c[i : i + 2], 16) for i in (1, 3, 5)], dtype=float) / 255
+        lin = np.where(rgb <= 0.03928, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+        return float(lin @ [0.2126, 0.7152, 0.0722])
+
+    hi, lo = sorted((luminance(color), luminance(background)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def fit_labels(
+    xs: Sequence[float],
+    ys: Sequence[float],
+    texts: Sequence[str],
+    *,
+    x_range: tuple[float, float],
+    y_range: tuple[float, float],
+    width_px: float,
+    height_px: float,
+    limit: int,
+    lift: Sequence[float] | float = 6.0,
+    keep_aspect: bool = False,
+) -> list[int]:
+    """Positions of the texts to draw on a plot (in the order given: most important
+    first), at most ``limit``: each text, centred above its point (``lift`` px above it,
+    as plotly's "top center"), is kept only if its box overlaps none kept before it. The
+    plot is taken to be ``width_px`` by ``height_px`` over ``x_range`` and ``y_range``
+    (``keep_aspect``: one scale for both, as on a map), so a plot drawn bigger only spreads
+    the kept labels further apart. The others stay on hover.
+
+    Examples
+    --------
+    >>> fit_labels([0, 0.01, 1], [0, 0, 1], ["Raqqa", "Tabqa", "Mosul"], x_range=(0, 1),
+    ...            y_range=(0, 1), width_px=400, height_px=300, limit=3)
+    [0, 2]
+    """
+    sx = width_px / max(x_range[1] - x_range[0], 1e-9)
+    sy = height_px / max(y_range[1] - y_range[0], 1e-9)
+    if keep_aspect:
+        sx = sy = min(sx, sy)
+    lifts = np.broadcast_to(np.asarray(lift, dtype=float), (len(texts),))
+    boxes: list[tuple[float, float, float, float]] = []
+    kept: list[int] = []
+    for i, (x, y, text) in enumerate(zip(xs, ys, texts, strict=True)):
+        if len(kept) >= limit:
+            break
+        if not text:
+            continue
+        px, py = (x - x_range[0]) * sx, (y_range[1] - y) * sy
+        half = 3.6 * len(text) + 4  # about 7 px a character at 12 px, and some room
+        box = (px - half, py - lifts[i] - 18, px + half, py - lifts[i] + 2)
+        if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in boxes):
+            continue
+        boxes.append(box)
+        kept.append(i)
+    return kept
+
+
+def tint(color: str, amount: float, *, min_contrast: float = 3.0) -> str:
+    """``color`` (``"#rrggbb"``) mixed with white: ``amount`` 0 keeps it, 1 gives white;
+    but never so pale that it has less than ``min_contrast`` against white (WCAG), so a
+    tinted mark stays visible (0 lets it fade to white).
+
+    Examples
+    --------
+    >>> tint("#000000", 0.5), tint("#b2182b", 0), tint("#000000", 1, min_contrast=0)
+    ('#808080', '#b2182b', '#ffffff')
+    >>> contrast_ratio(tint("#542788", 0.9)) >= 3
+    True
     """
     rgb = np.array([int(color[i : i + 2], 16) for i in (1, 3, 5)], dtype=float)
-    mixed = np.rint(rgb + (255 - rgb) * amount).astype(int)
-    return "#" + "".join(f"{c:02x}" for c in mixed)
+
+    def mix(a: float) -> str:
+        mixed = np.rint(rgb + (255 - rgb) * a).astype(int)
+        return "#" + "".join(f"{c:02x}" for c in mixed)
+
+    if contrast_ratio(mix(amount)) >= min_contrast or contrast_ratio(color) < min_contrast:
+        return mix(amount)
+    lo, hi = 0.0, amount  # the palest mix that keeps the contrast
+    for _ in range(20):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if contrast_ratio(mix(mid)) >= min_contrast else (lo, mid)
+    return mix(lo)
 
 
 def bar_height(n: int) -> int:
@@ -155,7 +241,7 @@ def type_color(actor_type: str | None) -> str:
     Examples
     --------
     >>> type_color("rebel_group") == ACTOR_TYPE_COLORS["rebel_group"], type_color(None)
-    (True, '#7f7f7f')
+    (True, '#737373')
     """
     return ACTOR_TYPE_COLORS.get(actor_type or "other", ACTOR_TYPE_COLORS["other"])
 
@@ -180,7 +266,7 @@ def report_label(report: Any) -> str:
     """A report (a row of ``reports`` indexed by ``report_id``) as an axis label: its day
     and the start of its title, escaped."""
     day = report.published.strftime("%d %b %Y") if not pd.isna(report.published) else "undated"
-    return escape(f"{day} · {shorten(report.title or report.Index, 24)}")
+    return escape(f"{day} · {shorten(report.title or report.Index, 30)}")
 
 
 def number_repeats(labels: list[str]) -> list[str]:
@@ -207,6 +293,19 @@ def hover_text(head: str, counts: str, example: str | None) -> str:
         wrapped = textwrap.wrap(shorten(" ".join(example.split()), 220), 70)
         lines.append("<i>" + "<br>".join(escape(w) for w in wrapped) + "</i>")
     return "<br>".join(lines)
+
+
+def wrap(text: Any, width: int = 60) -> list[str]:
+    """``text`` in lines of at most ``width`` characters, broken at spaces, nothing cut
+    ([] for None/NaN): a long title on hover or in a table cell, whole.
+
+    Examples
+    --------
+    >>> wrap("Iraqi special forces take Mosul University as east bank push nears Tigris", 40)
+    ['Iraqi special forces take Mosul', 'University as east bank push nears', 'Tigris']
+    """
+    text = "" if text is None or (isinstance(text, float) and np.isnan(text)) else str(text)
+    return textwrap.wrap(" ".join(text.split()), width, break_long_words=False)
 
 
 def shorten(text: Any, n: int) -> str:
