@@ -30,8 +30,7 @@ def _cmd_read(args: argparse.Namespace) -> int:
     elif args.format == "csv":
         reports.to_csv(sys.stdout, index=False)
     else:
-        with _wide_display():
-            print(reports[READ_TABLE_COLUMNS].to_string(index=False, max_colwidth=48))
+        print(_table_text(reports[READ_TABLE_COLUMNS], empty="no reports read"))
     _print_problems(problems)
     print(f"{len(reports)} reports read, {len(problems)} problems", file=sys.stderr)
     return 0
@@ -42,10 +41,69 @@ def _print_problems(problems) -> None:
         print(f"{row.path}: {row.reason}", file=sys.stderr)
 
 
-def _wide_display():
+#: Narrowest a column is cut to when a table is wider than the terminal.
+MIN_COLUMN_WIDTH = 12
+#: Columns of names, cut only once every other column is as narrow as it goes.
+NAME_COLUMNS = ("canonical", "name", "text", "actor1", "actor2", "title", "location", "kind")
+
+
+def _table_text(table: pd.DataFrame, *, empty: str, width: int | None = None) -> str:
+    """``table`` as text as wide as the terminal: every value in full where the columns
+    fit, else the widest columns cut (with "…") until they do, names
+    (:data:`NAME_COLUMNS`) last; ``empty`` when no rows. Numbers are right-aligned, text
+    left-aligned, dates without a midnight time.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"id": [7], "canonical": ["Syrian Democratic Forces"],
+    ...                   "aliases": ["SDF, Syrian Democratic Forces, QSD"]})
+    >>> print(_table_text(t, empty="none", width=44))
+    id  canonical                 aliases
+     7  Syrian Democratic Forces  SDF, Syrian D…
+    """
+    import shutil
+
     import pandas as pd
 
-    return pd.option_context("display.width", 200, "display.max_columns", 20)
+    if table.empty:
+        return empty
+    width = width or shutil.get_terminal_size((120, 24)).columns
+    cells = {}
+    for column in table.columns:
+        values = table[column]
+        days = values.dropna() if pd.api.types.is_datetime64_any_dtype(values) else None
+        if days is not None and (days.dt.normalize() == days).all():
+            values = values.dt.strftime("%Y-%m-%d")
+        cells[column] = [("" if _missing(v) else str(v)) for v in values]
+    numeric = {c: pd.api.types.is_numeric_dtype(table[c]) for c in table.columns}
+    sizes = {c: max([len(str(c))] + [len(v) for v in cells[c]]) for c in table.columns}
+    room = width - 2 * (len(sizes) - 1)  # two spaces between columns
+    for names_too in (False, True):
+        while sum(sizes.values()) > room:
+            cuttable = [c for c in sizes if names_too or c not in NAME_COLUMNS]
+            widest = max(cuttable, key=lambda c: sizes[c], default=None)
+            if widest is None or sizes[widest] <= MIN_COLUMN_WIDTH:
+                break
+            sizes[widest] -= 1
+
+    def cell(value: str, column: str) -> str:
+        size = sizes[column]
+        value = value if len(value) <= size else value[: size - 1] + "…"
+        return value.rjust(size) if numeric[column] else value.ljust(size)
+
+    rows = [[str(c) for c in table.columns]] + [list(r) for r in zip(*cells.values(), strict=True)]
+    lines = ["  ".join(cell(v, c) for v, c in zip(row, table.columns, strict=True)) for row in rows]
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def _missing(value: object) -> bool:
+    import pandas as pd
+
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # a list or array: not missing
+        return False
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
@@ -58,19 +116,21 @@ def _cmd_extract(args: argparse.Namespace) -> int:
         from workbench.views.filters import filter_tables
 
         with Store.open(args.store) as store:
-            store.ingest(args.paths, model=args.model, progress=True)
+            store.ingest(args.paths, model=args.model, workers=args.workers, progress=True)
             tables = store.tables(model=args.model)
             problems = store.table("problems")
         wanted = _under(tables["reports"].path, args.paths)  # the reports asked for, only
         tables = filter_tables(tables, reports=set(tables["reports"].report_id[wanted]))
         problems = problems[_under(problems.path, args.paths)]
     else:
+        import pandas as pd
+
         from workbench.corpus import extract
-        from workbench.nlp.pipeline import load_pipeline
         from workbench.read.reports import read_reports
 
         reports, problems = read_reports(args.paths, progress=True)
-        tables = extract(reports, nlp=load_pipeline(args.model), progress=True)
+        tables = extract(reports, model=args.model, workers=args.workers, progress=True)
+        problems = pd.concat([problems, tables["problems"]], ignore_index=True)
         tables["problems"] = problems
     if args.tables_dir:
         folder = _write_tables(tables, Path(args.tables_dir), fmt=args.tables_format)
@@ -85,8 +145,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
             if args.format == "csv":
                 table.to_csv(out, index=False)
             else:
-                with _wide_display():
-                    print(table.to_string(index=False, max_colwidth=40), file=out)
+                print(_table_text(table, empty=f"no {args.table}"), file=out)
     finally:
         if args.out:
             out.close()
@@ -135,21 +194,18 @@ def _cmd_render(args: argparse.Namespace) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    import os
-    import subprocess
-    from pathlib import Path
-
-    from workbench.share.render import DEFAULT_SERVE_NOTEBOOK, RENDER_PLOTLY_RENDERER, voila_command
+    from workbench.share.render import DEFAULT_SERVE_NOTEBOOK, serve
 
     notebook = Path(args.notebook or DEFAULT_SERVE_NOTEBOOK)
     if not notebook.is_file():
         raise WorkbenchError(f"{notebook}: no such notebook; pass one, e.g. notebooks/01-*.ipynb")
-    print(f"serving {notebook} at http://127.0.0.1:{args.port}/ (Ctrl-C stops)", file=sys.stderr)
-    env = {**os.environ, "PLOTLY_RENDERER": RENDER_PLOTLY_RENDERER}
-    try:
-        return subprocess.call(voila_command(notebook, port=args.port), env=env)
-    except KeyboardInterrupt:
-        return 0
+    print(
+        f"serving {notebook} at http://127.0.0.1:{args.port}/ (Ctrl-C stops it and its kernels)",
+        file=sys.stderr,
+    )
+    status = serve(notebook, port=args.port)
+    print("stopped: Voila and its kernels", file=sys.stderr)
+    return status
 
 
 def _cmd_notebooks(args: argparse.Namespace) -> int:
@@ -168,11 +224,30 @@ def _cmd_notebooks(args: argparse.Namespace) -> int:
 def _cmd_ingest(args: argparse.Namespace) -> int:
     from workbench.corpus import Store
 
+    if args.workers is None:
+        args.workers = 2 if args.dask or args.scheduler else 1
+
+    def dashboard(link: str | None) -> None:
+        where = args.scheduler or f"a local cluster of {args.workers} workers"
+        seen = f"; dashboard: {link}" if link else " (no dashboard: install bokeh)"
+        print(f"tagging on {where}{seen}", file=sys.stderr, flush=True)
+
+    cluster = bool(args.dask or args.scheduler)
     with Store.open(args.store) as store:
-        counts = store.ingest(args.paths, model=args.model, progress=True)
+        counts = store.ingest(
+            args.paths,
+            model=args.model,
+            workers=args.workers,
+            dask=cluster,
+            scheduler=args.scheduler,
+            on_cluster=dashboard,
+            progress=True,
+        )
         problems = store.table("problems")
     _print_problems(problems)
-    print(", ".join(f"{n} {what}" for what, n in counts.items()) + f"  ({store.path})")
+    many = args.workers > 1 or cluster
+    workers = f", by {len(store.tagged_by)} workers" if many and store.tagged_by else ""
+    print(", ".join(f"{n} {what}" for what, n in counts.items()) + f"{workers}  ({store.path})")
     return 0
 
 
@@ -185,9 +260,9 @@ def _cmd_correct(args: argparse.Namespace) -> int:
         if args.action == "list":
             ledger = store.corrections()
             ledger["payload"] = ledger.payload.map(lambda p: json.dumps(p, ensure_ascii=False))
-            with _wide_display():
-                columns = ["id", "time", "author", "kind", "status", "payload", "detail"]
-                print(ledger[columns].to_string(index=False, max_colwidth=60))
+            ledger["time"] = ledger.time.map(lambda t: str(t)[:19])  # to the second
+            columns = ["id", "time", "author", "kind", "status", "payload", "detail"]
+            print(_table_text(ledger[columns], empty=f"no corrections yet ({store.path})"))
         elif args.action == "undo":
             print(f"#{store.undo(args.id, reason=args.reason)} undoes #{args.id}")
         elif args.action == "export":
@@ -225,11 +300,28 @@ def _cmd_store(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from workbench.corpus import Store
+
+    if not (args.acled or args.out):
+        raise WorkbenchError("export: give --acled FILE.csv, --out DIR, or both")
+    with Store.open(args.store, read_only=True) as store:
+        tables = store.tables()
+        written = store.export(args.out, acled=args.acled, format=args.format)
+    n_events, n_incidents = len(tables["events"]), len(tables["incidents"])
+    if args.acled:
+        print(f"{n_incidents} incidents ({n_events} events) in ACLED's columns: {args.acled}")
+    if args.out:
+        print(f"{len(written) - bool(args.acled)} tables written to {args.out}/ ({args.format})")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="workbench", description="Read, tag and chart conflict reports."
     )
     sub = parser.add_subparsers(dest="command", required=True)
+    workers_help = "tagging processes, each loading the model once (default 1; same output)"
 
     p = sub.add_parser("read", help="read report files or folders and print the reports table")
     p.add_argument("paths", nargs="+", help="files or folders of reports")
@@ -266,6 +358,7 @@ def _parser() -> argparse.ArgumentParser:
         help="ingest PATHS into this store (only what changed) and write the corrected "
         "tables of PATHS' reports; without it, extract PATHS with no store",
     )
+    p.add_argument("--workers", type=int, default=1, help=workers_help)
     p.set_defaults(func=_cmd_extract)
 
     p = sub.add_parser("render", help="run notebooks and write each as one offline HTML page")
@@ -293,6 +386,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", help="files or folders of reports")
     p.add_argument("--store", help=store_help)
     p.add_argument("--model", help="spaCy model (default: $WORKBENCH_MODEL or the default)")
+    p.add_argument("--workers", type=int, default=None, help=workers_help + "; --dask: 2")
+    p.add_argument(
+        "--dask",
+        action="store_true",
+        help="tag as Dask tasks on a local cluster of --workers processes (prints its dashboard)",
+    )
+    p.add_argument("--scheduler", help="tag on the Dask cluster at this address (tcp://host:8786)")
     p.set_defaults(func=_cmd_ingest)
 
     p = sub.add_parser("correct", help="list, add, undo, export or import analyst corrections")
@@ -329,6 +429,13 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--store", help=store_help)
     a.add_argument("--model", help="spaCy model (default: $WORKBENCH_MODEL or the default)")
     p.set_defaults(func=_cmd_store)
+
+    p = sub.add_parser("export", help="write the store's incidents as ACLED rows, or every table")
+    p.add_argument("--store", help=store_help)
+    p.add_argument("--acled", metavar="FILE.csv", help="one row per incident, ACLED's 31 columns")
+    p.add_argument("--out", metavar="DIR", help="write every corrected table into DIR")
+    p.add_argument("--format", choices=["csv", "parquet", "jsonl"], default="csv")
+    p.set_defaults(func=_cmd_export)
 
     return parser
 

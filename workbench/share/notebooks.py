@@ -18,6 +18,7 @@ from __future__ import annotations
 import ast
 import os
 import re
+import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -141,17 +142,19 @@ def execute_notebook(
     parameters: Mapping[str, Any] | None = None,
     timeout: int = 600,
     plotly_renderer: str = STORED_PLOTLY_RENDERER,
+    env: Mapping[str, str] | None = None,
 ) -> NotebookNode:
     """Run a notebook in a fresh kernel and return it with outputs and widget state.
 
     The kernel starts in the notebook's folder, as in Jupyter Lab. ``plotly_renderer``
     becomes ``$PLOTLY_RENDERER`` in the kernel: the default keeps stored notebooks small;
     :func:`workbench.share.render.render_notebook` asks for ``plotly_mimetype+notebook`` so that
-    plotly.js travels inside the outputs. A failing cell raises ``WorkbenchError`` naming
-    the notebook, the cell and the exception.
+    plotly.js travels inside the outputs; ``env`` adds variables to the kernel's
+    environment. The kernel talks to us over IPC sockets in a private temporary folder
+    (not TCP: nothing to encrypt, no warning about it). A failing cell raises
+    ``WorkbenchError`` naming the notebook, the cell and the exception.
     """
     from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
     path = Path(path)
     nb = read_notebook(path)
@@ -160,14 +163,45 @@ def execute_notebook(
             nb = inject_parameters(nb, parameters)
         except WorkbenchError as exc:
             raise WorkbenchError(f"{path}: {exc}") from None
-    client = NotebookClient(
-        nb,
-        kernel_name=KERNEL_NAME,
-        timeout=timeout,
-        store_widget_state=True,
-        resources={"metadata": {"path": str(path.parent.resolve())}},
+    with tempfile.TemporaryDirectory(prefix="workbench-kernel-") as sockets:
+        client = NotebookClient(
+            nb,
+            kernel_name=KERNEL_NAME,
+            timeout=timeout,
+            store_widget_state=True,
+            resources={"metadata": {"path": str(path.parent.resolve())}},
+            config=ipc_kernel_config(sockets),
+        )
+        environment = {**os.environ, **(env or {}), "PLOTLY_RENDERER": plotly_renderer}
+        _run(client, path, env=environment, timeout=timeout)
+    return nb
+
+
+def ipc_kernel_config(folder: str | Path) -> Any:
+    """Kernel-manager settings for a kernel that listens on IPC sockets in ``folder``.
+
+    TCP on localhost is what Jupyter uses by default, and ipykernel warns on every start
+    that it is unencrypted; IPC sockets are files only this user can open. Given as
+    configuration (not a manager object) so nbclient still owns, and shuts down, the kernel.
+    """
+    from traitlets.config import Config
+
+    folder = Path(folder)
+    return Config(
+        {
+            "KernelManager": {
+                "transport": "ipc",
+                "connection_file": str(folder / "kernel.json"),
+                "ip": str(folder / "kernel"),
+            }
+        }
     )
-    env = {**os.environ, "PLOTLY_RENDERER": plotly_renderer}
+
+
+def _run(client: Any, path: Path, *, env: Mapping[str, str], timeout: int) -> None:
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError
+
+    nb = client.nb
     try:
         client.execute(env=env)
     except CellExecutionError as exc:
@@ -180,7 +214,6 @@ def execute_notebook(
         raise WorkbenchError(
             f"{path}: a cell ran longer than {timeout}s; pass a larger timeout"
         ) from exc
-    return nb
 
 
 def strip_volatile(nb: NotebookNode) -> NotebookNode:
@@ -244,8 +277,10 @@ def check_notebook_style(path: str | Path) -> list[str]:
     The rules (``STYLE.md`` section 8): named ``NN-kebab-title.ipynb``; the first cell is
     Markdown with a ``# Title``; at most one cell of imports; a cell tagged ``parameters``;
     code cells of at most :data:`MAX_CODE_LINES` lines; no ``def``/``class`` (helpers belong
-    in the package, where they can be tested); at most :data:`MAX_CONSECUTIVE_CODE_CELLS`
-    code cells in a row without Markdown between them. Cells are numbered from 1.
+    in the package, where they can be tested); no ``# NBVAL_...`` comments in the
+    analyst's code (nbval's cell tags say the same); at most
+    :data:`MAX_CONSECUTIVE_CODE_CELLS` code cells in a row without Markdown between them.
+    Cells are numbered from 1.
     """
     path = Path(path)
     nb = read_notebook(path)
@@ -274,6 +309,11 @@ def check_notebook_style(path: str | Path) -> list[str]:
         if _DEF_OR_CLASS.search(cell.source):
             problems.append(
                 f"{name}: cell {i} defines a function or class; put it in the workbench package"
+            )
+        if "# NBVAL_" in cell.source:
+            problems.append(
+                f"{name}: cell {i} has an NBVAL comment; tag the cell instead "
+                "('nbval-check-output' or 'nbval-ignore-output' in its metadata tags)"
             )
     for first, last in _code_runs(numbered):
         problems.append(

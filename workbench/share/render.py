@@ -13,19 +13,28 @@ a mail attachment with no network: every script the page needs travels inside it
   URIs) and require.js are inlined instead of loaded from a CDN. ``make vendor`` fetches
   both from the npm registry into ``build/vendor/``; anywidget's bundle comes from its
   Python package.
+* Kernel-only panels: the kernel runs with ``$WORKBENCH_STATIC_PAGE=1``, so the Explorer
+  draws static plotly figures (``workbench.views.static``) instead of widgets; any other
+  widget that needs a kernel (:data:`KERNEL_ONLY_WIDGETS`, e.g. the tagging panel) is
+  replaced by a short note saying where it works. Widget state nothing on the page shows
+  is dropped, and a page left without widgets carries no widget manager at all.
+* Paths: the project folder is cut from every output, so a page names ``seeds/...`` and
+  never the folders of the machine it was rendered on.
 * Anything else that still points at ``http(s)://`` makes rendering fail with the URL, so
   a page never silently depends on the network.
 
 Examples
 --------
->>> voila_command("notebooks/03-actor-involvement.ipynb", port=8866)[-3:]
-['--port=8866', '--Voila.ip=127.0.0.1', '--no-browser']
+>>> voila_command("notebooks/03-actor-involvement.ipynb", port=8866, template="workbench")[-3:]
+['--no-browser', '--template=workbench', '--KernelManager.transport=ipc']
 """
 
 from __future__ import annotations
 
 import base64
+import html
 import json
+import os
 import re
 import sys
 from collections.abc import Iterable, Mapping
@@ -36,7 +45,7 @@ from typing import Any
 
 from nbformat import NotebookNode
 
-from workbench.config import BUILD_DIR
+from workbench.config import BUILD_DIR, PROJECT_DIR, STATIC_PAGE_ENV
 from workbench.errors import WorkbenchError
 from workbench.share.notebooks import (
     NOTEBOOKS_DIR,
@@ -60,6 +69,12 @@ RENDER_PLOTLY_RENDERER = "plotly_mimetype+notebook"
 #: The notebook ``workbench serve`` opens by default: the interactive explorer.
 DEFAULT_SERVE_NOTEBOOK = NOTEBOOKS_DIR / "03-actor-involvement.ipynb"
 DEFAULT_PORT = 8866
+#: Voilà templates shipped in the package (:data:`VOILA_TEMPLATE`: lab's, nothing from a
+#: CDN, a loading message), found through ``$JUPYTER_PATH``.
+VOILA_TEMPLATES_ROOT = Path(__file__).parent / "jupyter"
+VOILA_TEMPLATE = "workbench"
+#: Seconds ``serve`` gives Voilà to shut its kernels down before it stops them itself.
+SERVE_STOP_TIMEOUT = 10.0
 #: Widget modules the inlined HTML manager already contains.
 BUILTIN_WIDGET_MODULES = {
     "@jupyter-widgets/base",
@@ -70,16 +85,34 @@ BUILTIN_WIDGET_MODULES = {
 LOCAL_WIDGET_MODULES = {"anywidget": ("anywidget", "nbextension/index.js")}
 
 WIDGET_STATE_MIMETYPE = "application/vnd.jupyter.widget-state+json"
+WIDGET_VIEW_MIMETYPE = "application/vnd.jupyter.widget-view+json"
+#: Widgets whose every control calls back into Python, by the CSS class on their root:
+#: a page shows this note in their place (``{notebook}`` is the notebook's file name).
+KERNEL_ONLY_WIDGETS = {
+    "wb-tagging": "The tagging panel corrects tags through a live kernel, so it is not on "
+    "this page: open <code>notebooks/{notebook}</code> in JupyterLab (<code>make lab</code>) "
+    "or run <code>workbench serve notebooks/{notebook}</code>. The corrections already "
+    "made are in the tables on this page.",
+    "wb-explorer": "The Explorer's filters need a live kernel: open "
+    "<code>notebooks/{notebook}</code> in JupyterLab (<code>make lab</code>) or run "
+    "<code>workbench serve notebooks/{notebook}</code>.",
+}
+#: Environment of a kernel rendering a page: kernel-only panels draw themselves statically.
+RENDER_KERNEL_ENV = {STATIC_PAGE_ENV: "1"}
 _TEMPLATE_NAME = "workbench-offline.html.j2"
 #: nbconvert's lab template with every CDN ``<script src>`` replaced by inline code.
 _TEMPLATE = """{%- extends 'index.html.j2' -%}
 {%- block html_head_js_requirejs -%}
+{%- if resources.workbench.credits %}
 <!-- {{ resources.workbench.credits }} -->
+{%- endif %}
 {%- if resources.workbench.plotlyjs %}
 <script>window.PlotlyConfig = {MathJaxConfig: 'local'};</script>
 <script>{{ resources.workbench.plotlyjs }}</script>
 {%- endif %}
+{%- if "widgets" in nb.metadata %}
 <script>{{ resources.workbench.requirejs }}</script>
+{%- endif %}
 {%- endblock html_head_js_requirejs -%}
 {% block jupyter_widgets %}
 {%- if "widgets" in nb.metadata -%}
@@ -108,6 +141,7 @@ _PLOTLY_INIT = "window.PlotlyConfig"
 _DROPPABLE_SCRIPTS = re.compile(r"mathjax", re.IGNORECASE)
 _REMOTE_URL = re.compile(r"^\s*(?:https?:)?//", re.IGNORECASE)
 _ASSET_REF = re.compile(r"""\b\w\.p\+"([0-9a-f]{20}\.(woff2|woff|ttf|eot|svg))\"""")
+_MODEL_REF = re.compile(r'IPY_MODEL_([0-9a-f]{32})|"model_id":\s*"([0-9a-f]{32})"')
 
 
 def render_notebook(
@@ -134,7 +168,11 @@ def render_notebook(
     path = Path(path)
     vendor = load_vendor()  # fail before spending a kernel run on a missing `make vendor`
     nb = execute_notebook(
-        path, parameters=parameters, timeout=timeout, plotly_renderer=RENDER_PLOTLY_RENDERER
+        path,
+        parameters=parameters,
+        timeout=timeout,
+        plotly_renderer=RENDER_PLOTLY_RENDERER,
+        env=RENDER_KERNEL_ENV,
     )
     page = notebook_html(nb, name=path.stem, vendor=vendor)
     out = Path(out_dir) / f"{path.stem}.html"
@@ -178,8 +216,14 @@ def notebook_html(
     from nbconvert import HTMLExporter
 
     vendor = dict(vendor or load_vendor())
+    _widget_module_bundles(nb, name=name)  # any widget module with no offline bundle fails
+    nb = _without_kernel_only_widgets(nb, name=name)
+    nb = _relative_paths(nb)
     nb, has_plotly = _localize_outputs(nb, name=name)
     vendor["plotlyjs"] = _plotlyjs() if has_plotly else ""
+    inlined = [vendor["credits"]] if "widgets" in nb.metadata else []
+    inlined += ["plotly.js (MIT)"] if has_plotly else []
+    vendor["credits"] = "Inlined for offline reading: " + ", ".join(inlined) if inlined else ""
     vendor["widget_modules"] = _widget_module_bundles(nb, name=name)
     exporter = HTMLExporter(
         extra_loaders=[DictLoader({_TEMPLATE_NAME: _TEMPLATE})],
@@ -251,19 +295,24 @@ def load_vendor(vendor_dir: Path = VENDOR_DIR) -> dict[str, str]:
     return {
         "requirejs": _script_safe((vendor_dir / VENDOR_FILES["requirejs"]).read_text("utf-8")),
         "html_manager": _script_safe(manager),
-        "credits": f"Inlined for offline reading: {credits}, plotly.js (MIT)",
+        "credits": credits,
     }
 
 
 def voila_command(
-    path: str | Path = DEFAULT_SERVE_NOTEBOOK, *, port: int = DEFAULT_PORT
+    path: str | Path = DEFAULT_SERVE_NOTEBOOK,
+    *,
+    port: int = DEFAULT_PORT,
+    template: str | None = None,
 ) -> list[str]:
     """Return the command that serves a notebook as a Voilà app on this machine only.
 
     Voilà runs the notebook in a live kernel, so widgets call back into Python, and hides
-    code cells (its ``strip_sources`` default, made explicit here). Run it with
-    ``PLOTLY_RENDERER`` set to :data:`RENDER_PLOTLY_RENDERER` in the environment.
+    code cells (its ``strip_sources`` default, made explicit here). ``template`` names a
+    Voilà template (default: Voilà's own); :data:`VOILA_TEMPLATE` needs
+    :func:`voila_environment` to be found (:func:`serve` passes both).
     """
+    chosen = [f"--template={template}"] if template else []
     return [
         sys.executable,
         "-m",
@@ -273,7 +322,164 @@ def voila_command(
         f"--port={port}",
         "--Voila.ip=127.0.0.1",
         "--no-browser",
+        *chosen,
+        # IPC sockets beside the connection files, in a private folder: TCP would make
+        # every kernel warn that its traffic is unencrypted.
+        "--KernelManager.transport=ipc",
     ]
+
+
+def voila_environment(base: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment Voilà runs in: plotly figures with HTML, and the package's templates
+    on ``$JUPYTER_PATH`` (so ``--template=workbench`` is found)."""
+    env = dict(os.environ if base is None else base)
+    paths = [
+        str(VOILA_TEMPLATES_ROOT),
+        *filter(None, env.get("JUPYTER_PATH", "").split(os.pathsep)),
+    ]
+    env["JUPYTER_PATH"] = os.pathsep.join(paths)
+    env["PLOTLY_RENDERER"] = RENDER_PLOTLY_RENDERER
+    return env
+
+
+def serve(
+    path: str | Path = DEFAULT_SERVE_NOTEBOOK,
+    *,
+    port: int = DEFAULT_PORT,
+    stop_timeout: float = SERVE_STOP_TIMEOUT,
+) -> int:
+    """Serve a notebook with Voilà until SIGINT or SIGTERM; return Voilà's exit status.
+
+    On either signal, Voilà is asked to stop (it shuts its kernels down); whatever it
+    started that is still running ``stop_timeout`` seconds later is killed, so nothing
+    outlives the command (kernels run in sessions of their own, out of reach of a
+    terminal's Ctrl-C).
+    """
+    import signal
+    import subprocess
+
+    import psutil
+
+    stop = []
+    # A session of its own: a terminal's Ctrl-C reaches this process only (Voilà would ask
+    # "Shutdown this Voila server?"), which then stops Voilà and what it started.
+    proc = subprocess.Popen(
+        voila_command(path, port=port, template=VOILA_TEMPLATE),
+        env=voila_environment(),
+        start_new_session=True,
+    )
+    server = psutil.Process(proc.pid)
+
+    def on_signal(signum: int, frame: Any) -> None:
+        stop.append(signum)
+
+    previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+    started: dict[int, psutil.Process] = {}
+    try:
+        while proc.poll() is None and not stop:
+            started.update(_children(server))
+            try:
+                proc.wait(timeout=0.5)
+            except subprocess.TimeoutExpired:
+                pass
+    finally:
+        started.update(_children(server))
+        _stop(proc, list(started.values()), timeout=stop_timeout)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    return 0 if stop else (proc.returncode or 0)
+
+
+def _children(process: Any) -> dict[int, Any]:
+    """Every process ``process`` started, and theirs, by pid (none once it has exited)."""
+    import psutil
+
+    try:
+        return {p.pid: p for p in process.children(recursive=True)}
+    except psutil.Error:
+        return {}
+
+
+def _stop(proc: Any, started: list[Any], *, timeout: float) -> None:
+    """SIGTERM Voilà and wait for it; then kill anything it started that is still alive."""
+    import subprocess
+
+    import psutil
+
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    _, alive = psutil.wait_procs(started, timeout=timeout / 2)
+    for process in alive:
+        try:
+            process.kill()
+        except psutil.Error:
+            pass
+    psutil.wait_procs(alive, timeout=timeout / 2)
+
+
+def _without_kernel_only_widgets(nb: NotebookNode, *, name: str) -> NotebookNode:
+    """Replace each view of a :data:`KERNEL_ONLY_WIDGETS` widget by its note, and keep only
+    the widget state that the views left on the page draw (none left: no widget state)."""
+    import nbformat
+
+    nb = nbformat.from_dict(nb)
+    widgets = nb.metadata.get("widgets", {}).get(WIDGET_STATE_MIMETYPE, {})
+    state = widgets.get("state", {})
+    roots: set[str] = set()
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            view = output.get("data", {}).get(WIDGET_VIEW_MIMETYPE)
+            if not view:
+                continue
+            classes = state.get(view.get("model_id"), {}).get("state", {}).get("_dom_classes", [])
+            note = next((KERNEL_ONLY_WIDGETS[c] for c in classes if c in KERNEL_ONLY_WIDGETS), None)
+            if note is None:
+                roots.add(view.get("model_id"))
+                continue
+            note = note.format(notebook=html.escape(f"{name}.ipynb"))
+            output["data"] = {
+                "text/html": f'<p class="wb-kernel-note"><i>{note}</i></p>',
+                "text/plain": re.sub(r"<[^>]+>", "", note),
+            }
+    kept = _reachable(state, roots)
+    if kept:
+        widgets["state"] = {k: v for k, v in state.items() if k in kept}
+    else:
+        nb.metadata.pop("widgets", None)
+    return nb
+
+
+def _reachable(state: Mapping[str, Any], roots: set[str]) -> set[str]:
+    """The widget models ``roots`` draw: themselves and every model their state names."""
+    seen, todo = set(), [r for r in roots if r in state]
+    while todo:
+        model = todo.pop()
+        if model in seen:
+            continue
+        seen.add(model)
+        for match in _MODEL_REF.finditer(json.dumps(state[model])):
+            ref = match[1] or match[2]
+            if ref in state and ref not in seen:
+                todo.append(ref)
+    return seen
+
+
+def _relative_paths(nb: NotebookNode, *, root: Path = PROJECT_DIR) -> NotebookNode:
+    """Cut the project folder out of every output (``/home/x/clone/seeds/a.txt`` becomes
+    ``seeds/a.txt``), so a page never shows the folders of the machine that rendered it."""
+    import nbformat
+
+    prefix = str(root.resolve()) + os.sep
+    text = json.dumps(nb)
+    if prefix not in text:
+        return nb
+    escaped = json.dumps(prefix)[1:-1]  # as it appears inside a JSON string
+    return nbformat.from_dict(json.loads(text.replace(escaped, "")))
 
 
 def _localize_outputs(nb: NotebookNode, *, name: str) -> tuple[NotebookNode, bool]:

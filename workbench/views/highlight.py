@@ -8,6 +8,7 @@ piece of it goes through :func:`html.escape`.
 from __future__ import annotations
 
 import html
+from pathlib import PurePath
 
 import pandas as pd
 
@@ -57,15 +58,17 @@ def report_html(report: pd.Series, mentions: pd.DataFrame | None = None) -> str:
 
     Examples
     --------
-    >>> r = pd.Series({"title": "<script>x</script>", "body": "Text.", "path": "a.txt"})
-    >>> "<script>" in report_html(r)
-    False
+    >>> r = pd.Series({"title": "<script>x</script>", "body": "Text.", "path": "/home/x/a.txt"})
+    >>> "<script>" in report_html(r), "/home/x" in report_html(r), "a.txt" in report_html(r)
+    (False, False, True)
     """
     meta = []
     for col in REPORT_META:
         value = report.get(col)
         if value is not None and not pd.isna(value) and str(value):
             shown = value.strftime("%Y-%m-%d") if isinstance(value, pd.Timestamp) else str(value)
+            if col == "path":  # the file's name, never the folders of this machine
+                shown = PurePath(shown).name
             meta.append(f"<b>{col.replace('_', ' ')}</b>: {html.escape(shown)}")
     title_mentions = body_mentions = None
     if mentions is not None:
