@@ -82,6 +82,11 @@ def _defines_class(cells):
     return cells, None, "defines a function or class"
 
 
+def _nbval_comment(cells):
+    cells[6] = new_code_cell("reports.head()  # NBVAL_CHECK_OUTPUT")
+    return cells, None, "tag the cell instead"
+
+
 def _three_code_cells_in_a_row(cells):
     cells.append(new_code_cell("problems"))
     return cells, None, "cells 6-8 are 3 code cells in a row"
@@ -96,6 +101,7 @@ BREAKERS = [
     _long_cell,
     _defines_function,
     _defines_class,
+    _nbval_comment,
     _three_code_cells_in_a_row,
 ]
 

@@ -144,3 +144,40 @@ def test_explorer_filters_events_by_type_sub_type_and_fatalities(tiny_tables):
     assert panel.filtered["events"].event_id.tolist() == ["ev-r2"]
     panel.reset()
     assert len(panel.filtered["events"]) == 3 and panel.fatalities_picker.value is None
+
+
+def test_status_counts_the_mentions_of_the_chosen_actors(tiny_tables):
+    """One actor chosen: the status counts its mentions, not every place and date in its
+    reports."""
+    panel = panels.explorer(tiny_tables)
+    panel.actor_select.value = ("saa",)
+    m = tiny_tables["mentions"]
+    n = int((m.entity_id == "saa").sum())
+    assert "1 actor ·" in panel.status.value and f"· {n} actor mentions" in panel.status.value
+    assert len(panel.filtered["mentions"]) > n  # the total the status line used to show
+
+
+def test_actor_list_follows_the_type_filter(tiny_tables):
+    panel = panels.explorer(tiny_tables)
+    listed = {v for _, v in panel.actor_select.options}
+    assert {"saa", "sdf"} <= listed
+    panel.type_buttons["state_force"].value = False
+    listed = {v for _, v in panel.actor_select.options}
+    assert "saa" not in listed and "sdf" in listed
+    panel.search.value = "syria"  # search and type filter together
+    assert {v for _, v in panel.actor_select.options} == {"sdf"}
+
+
+def test_toggles_show_on_and_off_unmistakably(tiny_tables):
+    button = panels.explorer(tiny_tables).type_buttons["rebel_group"]
+    assert button.icon == "check" and button.style.text_decoration == "none"
+    button.value = False
+    assert button.icon == "" and button.style.text_decoration == "line-through"
+    assert "hidden" in button.tooltip
+
+
+def test_date_slider_shows_its_dates(tiny_tables):
+    panel = panels.explorer(tiny_tables)
+    assert "05 Jan 2024 → 15 Mar 2024" in panel.date_label.value
+    panel.date_slider.index = (1, 2)
+    assert "10 Feb 2024 → 15 Mar 2024" in panel.date_label.value

@@ -121,3 +121,16 @@ def test_uncoded_events_table():
     out = uncoded_events(raw, schema.empty("events"), reports)
     assert len(out) == 1 and assert_schema(out, "uncoded_events") is None
     assert out.sentence.iloc[0] == "IS did not attack Hajin."
+
+
+def test_incidents_table(seed_tables):
+    incidents = seed_tables["incidents"]
+    assert len(incidents) and assert_schema(incidents, "incidents") is None
+
+
+def test_acled_comparison_table(seed_tables):
+    from workbench.resolve.comparison import compare_codings
+
+    events = seed_tables["events"].assign(latitude=None, longitude=None)
+    out = compare_codings(seed_tables["incidents"], events, places=seed_tables["places"])
+    assert len(out) and assert_schema(out, "acled_comparison") is None

@@ -23,7 +23,7 @@ from workbench import schema
 from workbench.corpus import Store
 from workbench.errors import CorrectionError, StoreError
 from workbench.lexicon.gazetteer import GAZETTEER_COLUMNS
-from workbench.nlp import pipeline
+from workbench.nlp import pipeline, version
 from workbench.store import database
 from workbench.text import fold
 
@@ -231,7 +231,7 @@ def test_reports_dataframe_input_and_problems_are_stored(store, corpus):
 
 def test_tables_follow_the_schema(filled):
     tables = filled.tables()
-    assert list(tables) == ["reports", "problems", *database.RESOLVED]
+    assert list(tables) == ["reports", "problems", *database.RESOLVED, "incidents"]
     for name, table in tables.items():
         assert table.dtypes.astype(str).to_dict() == schema.empty(name).dtypes.astype(str).to_dict()
     assert len(tables["actors"]) == 3 and len(tables["places"]) == 2
@@ -242,7 +242,7 @@ def test_pipeline_version_bump_retags_everything_and_corrections_survive(
 ):
     rename = filled.correct("rename_actor", actor="Alpha Front", canonical="Alpha Brigade")
     filled.correct("reject_mention", **mention(filled, "Hajin"))
-    monkeypatch.setattr(pipeline, "PIPELINE_VERSION", "test-bump")
+    monkeypatch.setattr(version, "PIPELINE_VERSION", "test-bump")
     counts = filled.ingest(filled.table("reports"), progress=False)
     assert counts["tagged"] == 6 and tagger.reports == 12
     tables = filled.tables()
@@ -257,7 +257,7 @@ def test_correction_whose_target_is_gone_is_kept_as_stale(path, corpus, monkeypa
         store.ingest(corpus, progress=False)
         store.correct("relabel", **mention(store, "Gamma Unit"), label="UNIT")
         store.correct("confirm_actor", actor="a:gamma unit")
-    monkeypatch.setattr(pipeline, "PIPELINE_VERSION", "no-gamma")
+    monkeypatch.setattr(version, "PIPELINE_VERSION", "no-gamma")
     with Store.open(path, tagger=FakeTagger(skip={"Gamma Unit"}), resolver=fake_resolver) as store:
         store.ingest(corpus, progress=False)
         ledger = store.corrections()

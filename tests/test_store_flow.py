@@ -19,6 +19,7 @@ from nbclient import NotebookClient
 from workbench.cli import main
 from workbench.config import SEEDS_DIR, STORE_ENV
 from workbench.corpus import Store
+from workbench.resolve.tables import TABLES
 from workbench.share.notebooks import KERNEL_NAME, NOTEBOOKS_DIR
 
 NB02 = NOTEBOOKS_DIR / "02-tagging-entities.ipynb"
@@ -90,7 +91,7 @@ def test_extract_writes_parquet_tables_and_names_a_bad_tables_dir(seeded_store, 
     argv = ["extract", str(SEEDS_DIR), "--store", str(seeded_store), "--format", "csv"]
     assert main([*argv, "--tables-dir", str(folder), "--tables-format", "parquet"]) == 0
     actors = pd.read_parquet(folder / "actors.parquet")
-    assert sorted(p.suffix for p in folder.iterdir()) == [".parquet"] * 8
+    assert {p.name for p in folder.iterdir()} == {f"{n}.parquet" for n in (*TABLES, "problems")}
     assert "Syrian Democratic Forces" in set(actors.aliases.explode())
     capsys.readouterr()
     blocker = tmp_path / "a-file"

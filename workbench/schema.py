@@ -26,6 +26,11 @@ relations
     ("X-backed Y"); hostile edges from event extraction join with their own ``relation``.
 events
     Who did what to whom, where, when (filled by event extraction).
+incidents
+    The events (of one report or several) that describe one happening
+    (``workbench.resolve.incidents``), with the best-supported of their fields.
+acled_comparison
+    ACLED's events beside the workbench's incidents, matched.
 evidence
     The sentences behind a chart mark, with their mentions
     (``workbench.views.evidence.evidence``).
@@ -93,6 +98,9 @@ ACTIONS = (
     "agreement_or_ceasefire",
     "other",
 )
+
+#: How an incident's events were matched (``incidents.basis``), strongest first.
+INCIDENT_BASES = ("single", "analyst", "place", "admin area", "country")
 
 COLUMNS: dict[str, dict[str, str]] = {
     "reports": {
@@ -267,6 +275,61 @@ COLUMNS: dict[str, dict[str, str]] = {
         "claimed": BOOL,
         "confidence": FLOAT,
     },
+    # One row per incident: the events (of one report or several) that describe one
+    # happening (``resolve.incidents``); its fields are the best-supported of its events'.
+    "incidents": {
+        "incident_id": TEXT,  # its smallest member event_id: stable when reports are added
+        "event_ids": LIST,  # list[str]: its events, sorted
+        "report_ids": LIST,  # list[str]: the reports that describe it, sorted
+        "n_events": INT,
+        "n_reports": INT,
+        "lead_event_id": TEXT,  # the event whose sentence best describes it (ACLED's notes)
+        "actor1": TEXT,  # the most-reported known actor (as in events)
+        "actor1_id": TEXT,
+        "acled_actor1": TEXT,
+        "assoc_actor_1": TEXT,
+        "actor2": TEXT,
+        "actor2_id": TEXT,
+        "acled_actor2": TEXT,
+        "assoc_actor_2": TEXT,
+        "inter1": INT,
+        "inter2": INT,
+        "interaction": INT,
+        "action": TEXT,  # one of ACTIONS
+        "event_type": TEXT,
+        "sub_event_type": TEXT,
+        "disorder_type": TEXT,
+        "civilian_targeting": BOOL,
+        "place_id": TEXT,  # the most precise place its events name
+        "location": TEXT,
+        "country": TEXT,
+        "geo_precision": INT,
+        "date": DATE,  # the most precise date its events give
+        "time_precision": INT,
+        "fatalities": INT,  # the headline: the lowest report's count (NA when none gives one)
+        "fatalities_min": INT,  # across reports (each report's highest count of its events)
+        "fatalities_max": INT,
+        "sentence": TEXT,  # the lead event's sentence
+        "basis": TEXT,  # INCIDENT_BASES: how its events were matched
+        "confidence": FLOAT,  # 0..1: lower when a member has no place or no date of its own
+    },
+    # ACLED's coding beside the workbench's (``resolve.incidents.compare_codings``): one
+    # row per match of workbench incidents and ACLED events, or per either alone.
+    "acled_comparison": {
+        "status": TEXT,  # both, workbench only, ACLED only
+        "incident_ids": LIST,  # list[str]: the workbench's incidents
+        "acled_ids": LIST,  # list[str]: ACLED's event_id_cnty
+        "country": TEXT,
+        "event_type": TEXT,
+        "date": DATE,  # the workbench's (else ACLED's), the earliest
+        "acled_date": DATE,
+        "location": TEXT,
+        "acled_location": TEXT,
+        "actor1": TEXT,  # ACLED's label of the workbench's actor 1
+        "acled_actor1": TEXT,
+        "fatalities": INT,  # the workbench's headline
+        "acled_fatalities": INT,  # summed over ACLED's events of the match
+    },
     # -- what the events table leaves out, and why (``resolve.events.uncoded_events``)
     "uncoded_events": {
         "event_id": TEXT,
@@ -376,18 +439,19 @@ def conform(df: pd.DataFrame | list[dict], table: str) -> pd.DataFrame:
     return pd.DataFrame(out, index=df.index).reset_index(drop=True)
 
 
-#: One colour per actor type, shared by every chart and the highlighted report view.
+#: One colour per actor type, shared by every chart and the highlighted report view; each
+#: has at least 3:1 contrast (WCAG) against white, the map's land and its sea.
 ACTOR_TYPE_COLORS: dict[str, str] = {
     "state_force": "#1f77b4",
     "rebel_group": "#d62728",
-    "political_militia": "#ff7f0e",
+    "political_militia": "#c85a00",
     "identity_militia": "#8c564b",
     "coalition_or_foreign_force": "#9467bd",
-    "government_or_official": "#17becf",
-    "civilians": "#2ca02c",
-    "protesters": "#bcbd22",
-    "international_org": "#e377c2",
-    "other": "#7f7f7f",
+    "government_or_official": "#12858f",
+    "civilians": "#238b45",
+    "protesters": "#7a7a00",
+    "international_org": "#c2399a",
+    "other": "#737373",
 }
 #: Colours of the other mention kinds in the highlighted view.
 KIND_COLORS: dict[str, str] = {

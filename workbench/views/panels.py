@@ -21,7 +21,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from workbench import schema
-from workbench.views import charts, event_charts, filters
+from workbench.views import charts, event_charts, filters, static
 from workbench.views.evidence import evidence
 from workbench.views.highlight import highlight_html
 from workbench.views.style import given, shorten
@@ -47,13 +47,21 @@ FATALITY_OPTIONS: list[tuple[str, int | None]] = [
     ("at least 10 reported", 10),
     ("at least 100 reported", 100),
 ]
+#: The toggles' look: on reads white and ticked, off grey and struck through (JupyterLab
+#: greys a pressed toggle, which reads backwards for a filter that is on).
+TOGGLE_CSS = (
+    "<style>.wb-toggle{background:#ececec;box-shadow:none}"
+    ".wb-toggle.mod-active{background:#fff;box-shadow:none}</style>"
+)
 #: What the evidence pane says before anything is clicked.
 EVIDENCE_PROMPT = (
     "<i>Click a bar, cell, node, edge marker or place to see the sentences behind it.</i>"
 )
 
 
-def explorer(tables: Mapping[str, pd.DataFrame], **options: Any) -> Explorer:
+def explorer(
+    tables: Mapping[str, pd.DataFrame], **options: Any
+) -> Explorer | static.StaticExplorer:
     """Return the actor explorer for ``tables``: filters on the left, charts that redraw in
     place, and an evidence pane that shows the sentences behind any clicked mark.
 
@@ -72,7 +80,13 @@ def explorer(tables: Mapping[str, pd.DataFrame], **options: Any) -> Explorer:
     >>> panel.actor_select.value = ("is",)
     >>> panel.figure.data[0].y
     ('IS',)
+
+    Under ``workbench render`` (no kernel behind the page) it returns the same charts as
+    static figures instead (:class:`workbench.views.static.StaticExplorer`).
     """
+    if static.static_wanted():
+        charts_shown = options.get("chart_functions") or EXPLORER_CHARTS
+        return static.StaticExplorer(tables, chart_functions=charts_shown)
     return Explorer(tables, **options)
 
 
@@ -80,7 +94,8 @@ class Explorer(widgets.VBox):
     """The widget :func:`explorer` returns; its parts are attributes so they can be driven
     from code (and tests): ``search``, ``actor_select``, ``type_buttons``,
     ``action_buttons``, ``date_slider``, ``outlet_select``, ``report_select``,
-    ``chart_picker`` (which chart to show), ``figure`` (the one ``go.FigureWidget``),
+    ``chart_picker`` (which chart to show), ``unit_picker`` (the event charts count
+    incidents or events), ``figure`` (the one ``go.FigureWidget``),
     ``evidence_pane`` and ``status``.
 
     One FigureWidget shows the picked chart and is redrawn in place: a filter change
@@ -130,9 +145,12 @@ class Explorer(widgets.VBox):
             index=(0, max(len(days) - 1, 0)),
             disabled=len(days) < 2,
             continuous_update=False,
-            readout=False,
+            readout=False,  # too narrow for two dates: the label below says them
             layout=row,
         )
+        self.date_label = widgets.HTML(layout=row)
+        self.date_slider.observe(self._show_dates, "value")
+        self._show_dates()
         outlets = sorted(reports.source_outlet.dropna().unique())
         self.outlet_select = widgets.SelectMultiple(
             options=outlets, rows=min(4, len(outlets) or 1), layout=row
@@ -150,12 +168,20 @@ class Explorer(widgets.VBox):
         self.chart_picker = widgets.ToggleButtons(
             options=names, value=names[0], style={"button_width": "auto"}
         )
+        self.unit_picker = widgets.ToggleButtons(  # what the event charts count
+            options=[("incidents", "incident"), ("events", "event")],
+            value="incident",
+            tooltips=["one per happening, however many reports tell it", "one per report"],
+            style={"button_width": "auto"},
+        )
         self.figure = go.FigureWidget(self.chart_functions[names[0]](self.tables))
         self.evidence_pane = widgets.HTML(
             EVIDENCE_PROMPT, layout={"width": "100%", "max_height": "480px", "overflow": "auto"}
         )
 
         self.search.observe(self._on_search, "value")
+        for button in self.type_buttons.values():  # the actor list follows the type filter
+            button.observe(self._on_search, "value")
         for control in (
             self.actor_select,
             self.date_slider,
@@ -172,6 +198,7 @@ class Explorer(widgets.VBox):
         self._listen()
 
         self.chart_picker.observe(lambda _: self._redraw(), "value")
+        self.unit_picker.observe(lambda _: self._redraw(), "value")
         sections = {  # heading -> its controls; a section without controls is left out
             "Actors": [self.search, self.actor_select],
             "Actor types": [_wrap(self.type_buttons.values())],
@@ -183,20 +210,22 @@ class Explorer(widgets.VBox):
             ]
             if self.event_type_buttons
             else [],
-            "Published": [self.date_slider],
+            "Published": [self.date_slider, self.date_label],
             "Outlets": [self.outlet_select],
             "Reports": [self.report_select],
         }
         shown = [w for head, ws in sections.items() if ws for w in (heading(head), *ws)]
         controls = widgets.VBox(
-            [*shown, self.reset_button, self.status],
+            [widgets.HTML(TOGGLE_CSS), *shown, self.reset_button, self.status],
             layout={"width": "320px", "min_width": "320px", "padding": "0 12px 0 0"},
         )
         evidence = widgets.VBox(
             [heading("Evidence"), self.evidence_pane],
             layout={"border_top": "1px solid #ddd", "padding": "6px 0"},
         )
-        charts_box = widgets.VBox([self.chart_picker, self.figure], layout={"width": "100%"})
+        charts_box = widgets.VBox(
+            [self.chart_picker, self.unit_picker, self.figure], layout={"width": "100%"}
+        )
         super().__init__([widgets.HBox([controls, charts_box]), evidence])
         self.add_class("wb-explorer")
         self.search.add_class("wb-actor-search")
@@ -233,8 +262,10 @@ class Explorer(widgets.VBox):
         self._show_status()
 
     def _redraw(self) -> None:
-        chart = self.chart_functions[self.chart_picker.value]
-        update_figure(self.figure, chart(self.filtered))
+        chart, tables = self.chart_functions[self.chart_picker.value], self.filtered
+        if self.unit_picker.value == "event":  # without incidents, event charts count events
+            tables = {name: t for name, t in tables.items() if name != "incidents"}
+        update_figure(self.figure, chart(tables))
         self._listen()
 
     def reset(self) -> None:
@@ -261,12 +292,20 @@ class Explorer(widgets.VBox):
 
     # -- wiring -----------------------------------------------------------------------
 
+    def _show_dates(self, change: dict | None = None) -> None:
+        if self.date_slider.disabled:
+            self.date_label.value = "<small>no publication dates</small>"
+        else:
+            first, last = (d.strftime("%d %b %Y") for d in self.date_slider.value)
+            self.date_label.value = f"<small>{first} → {last}</small>"
+
     def _on_filter(self, change: dict) -> None:
         if not self._quiet:
             self.refresh()
 
     def _on_search(self, change: dict) -> None:
-        hits = filters.search_actors(self.tables["actors"], change["new"])
+        types = [t for t, b in self.type_buttons.items() if b.value]
+        hits = filters.search_actors(self.tables["actors"], self.search.value, actor_types=types)
         chosen = self.actor_select.value
         keep = self.tables["actors"][self.tables["actors"].actor_id.isin(chosen)]
         with self._hold():
@@ -289,11 +328,7 @@ class Explorer(widgets.VBox):
         self.show_evidence(list(item))
 
     def _show_status(self) -> None:
-        f = self.filtered
-        m = f["mentions"]
-        counts = [(len(f["reports"]), "report"), (len(f["actors"]), "actor"), (len(m), "mention")]
-        if "events" in f:
-            counts.append((len(f["events"]), "event"))
+        counts = filters.selection_counts(self.filtered)
         shown = [f"{n} {word}{'' if n == 1 else 's'}" for n, word in counts]
         if not self.date_slider.disabled:
             shown.insert(0, "{} to {}".format(*self.date_slider.label))
@@ -360,6 +395,9 @@ def evidence_html(evidence: pd.DataFrame, *, heading: str = "") -> str:
     """
     total = evidence.attrs.get("n_sentences", len(evidence))
     shown = f"{len(evidence)} of {total}" if total > len(evidence) else f"{len(evidence)}"
+    if "n_incidents" in evidence.attrs:  # an event chart's mark: "1 incident, 4 reports"
+        n, r = evidence.attrs["n_incidents"], evidence.attrs["n_reports"]
+        shown = f"{n} incident{'s' * (n != 1)}, {r} report{'s' * (r != 1)} · {shown}"
     parts = [
         f'<div class="wb-evidence"><div><b>{html.escape(heading)}</b> · {shown} '
         f"sentence{'s' if total != 1 else ''}</div>"
@@ -434,11 +472,24 @@ def _actor_options(actors: pd.DataFrame) -> list[tuple[str, str]]:
 
 
 def _toggle(label: str, color: str) -> widgets.ToggleButton:
-    button = widgets.ToggleButton(
-        value=True, description=label, tooltip=label, layout={"width": "auto"}
-    )
-    button.style.text_color = color
-    button.style.font_weight = "bold"
+    """A filter toggle whose state reads at a glance: on, a tick, bold text in its colour
+    and a coloured frame; off, no tick, grey struck-through text."""
+    button = widgets.ToggleButton(value=True, description=label, layout={"width": "auto"})
+
+    def show(change: dict | None = None) -> None:
+        on = button.value
+        button.icon = "check" if on else ""
+        button.tooltip = (
+            f"{label}: shown (click to hide)" if on else f"{label}: hidden (click to show)"
+        )
+        button.style.text_color = color if on else "#888888"
+        button.style.font_weight = "bold" if on else "normal"
+        button.style.text_decoration = "none" if on else "line-through"
+        button.layout.border = f"2px solid {color}" if on else "1px dashed #bbbbbb"
+
+    button.observe(show, "value")
+    show()
+    button.add_class("wb-toggle")
     return button
 
 
