@@ -306,3 +306,7 @@ def test_events_map_says_how_precisely_each_place_is_known(tables):
     assert "placed only at the province, the country or a region" in marks["Raqqa"][1]
     assert marks["Dashisha"][0] == "circle"
     assert "placed at the town itself" in marks["Dashisha"][1]
+    assert "rings: placed only near a town or at a province" in fig.layout.title.subtitle.text
+    for t in fig.data:  # a legend draws a trace's first marker: a ring only if all are rings
+        if t.meta != "basemap" and "circle" in t.marker.symbol:
+            assert t.marker.symbol[0] == "circle"

@@ -69,6 +69,8 @@ def events_map(tables: Tables, *, labels: int = 8, unit: str = "incident") -> go
     fig = new_figure(*maps.basemap_traces(), *_place_traces(per, labels=labels))
     fig.update_geos(maps.geo_view(per))
     note = f"{len(placed)} events at {len(per)} places"
+    if not per.geo.map(maps.symbol).eq("circle").all():
+        note += "; rings: placed only near a town or at a province"
     note += f"; {unplaced} events without map coordinates not shown" if unplaced else ""
     titled(fig, title, note, ev)
     fig.update_layout(
@@ -111,5 +113,5 @@ def _place_traces(per: pd.DataFrame, *, labels: int) -> list[go.Scattergeo]:
             ],
             hoverinfo="text",
         )
-        for event_type, group in per.groupby("main", sort=False)
+        for event_type, group in maps.exact_first(per, "geo").groupby("main", sort=False)
     ]

@@ -26,6 +26,7 @@ __all__ = [
     "OCEAN_COLOR",
     "WORLD_TOPOJSON",
     "basemap_traces",
+    "exact_first",
     "geo_view",
     "label_places",
     "line_width",
@@ -93,6 +94,13 @@ def symbol(precision: object) -> str:
     return "circle" if pd.isna(precision) or int(precision) <= 1 else "circle-open"
 
 
+def exact_first(places: pd.DataFrame, column: str = "geo_precision") -> pd.DataFrame:
+    """``places`` with the ones known as towns first, so a legend (which draws a trace's
+    first marker) shows a dot, and a ring only where every place of the trace is rough."""
+    order = places[column].map(symbol).ne("circle")
+    return places.iloc[np.argsort(order.to_numpy(), kind="stable")]
+
+
 def line_width(precision: object) -> int:
     """The outline: thin on a dot, thick enough to read as a ring."""
     return 1 if symbol(precision) == "circle" else 3
@@ -134,7 +142,7 @@ def place_traces(
             ],
             hoverinfo="text",
         )
-        for actor_type, group in places.groupby("actor_type", sort=False)
+        for actor_type, group in exact_first(places).groupby("actor_type", sort=False)
     ]
     shown = places.loc[sorted(named)] if named else places.iloc[:0]
     traces.append(
