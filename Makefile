@@ -60,7 +60,7 @@ demo: setup vendor
 	@echo "outputs:"
 	@echo "  build/workbench.duckdb   the store (tagged reports, corrections ledger)"
 	@echo "  build/extraction.jsonl   actors, places and events per report (scorer format)"
-	@echo "  build/tables/*.csv       reports, problems, mentions, actors, places, dates, relations, events (corrected)"
+	@echo "  build/tables/*.csv       reports, problems, mentions, actors, places, dates, relations, events, incidents (corrected)"
 	@echo "  build/html/              the notebooks as offline HTML pages"
 
 lint: setup

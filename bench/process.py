@@ -45,10 +45,12 @@ n = sum(len(doc) for doc in nlp.pipe(texts, batch_size=32))
 NO_EVENTS = """
 import sys
 import workbench.nlp.tagging as tagging
+from workbench import schema
 from workbench.cli import main
 
 def tag(reports, *, nlp=None, progress=False):
-    return {**tagging._tag(reports, nlp=nlp, progress=progress, events=False), "events_raw": None}
+    tagged = tagging._tag(reports, nlp=nlp, progress=progress, events=False)
+    return {**tagged, "events_raw": schema.empty("events_raw")}
 
 tagging.tag = tag
 sys.exit(main(sys.argv[1:]))
