@@ -21,6 +21,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
+from tests.test_browser_lab import CHROMIUM, CHROMIUM_ARGS
 from workbench.config import BUILD_DIR
 from workbench.errors import WorkbenchError
 from workbench.share.notebooks import find_notebooks
@@ -33,15 +34,6 @@ from workbench.share.render import (
     voila_command,
 )
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 FIXTURES = Path(__file__).parent / "fixtures"
 RENDER_FIXTURE = FIXTURES / "render" / "00-render-fixture.ipynb"
 HOSTILE_REPORT = FIXTURES / "hostile" / "hostile_report.txt"
@@ -49,6 +41,7 @@ INLINE_HOSTILE = (
     "Shelling near <script>window.__pwned = true; alert(1)</script> Kharkiv, "
     '<img src=x onerror="window.__pwned = true; alert(1)"> officials said.'
 )
+
 SCREENSHOTS = BUILD_DIR / "screenshots"
 NOTEBOOKS = [RENDER_FIXTURE, *find_notebooks()]
 # Raw-text check, independent of the parser remote_sources() uses.

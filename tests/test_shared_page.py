@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
+from tests.test_browser_lab import CHROMIUM, CHROMIUM_ARGS
 from workbench import schema
 from workbench.config import BUILD_DIR, PROJECT_DIR, STATIC_PAGE_ENV
 from workbench.share.notebooks import find_notebooks
@@ -29,15 +30,6 @@ from workbench.share.render import (
 )
 from workbench.views import panels, static
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 SCREENSHOTS = BUILD_DIR / "screenshots"
 MAX_PAGE_BYTES = 7_000_000
 NOTEBOOKS = find_notebooks()

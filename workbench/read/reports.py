@@ -135,17 +135,10 @@ def read_reports(
 
     files, problems = _list_files(paths)
     rows: list[dict[str, Any]] = []
-    seen: dict[str, str] = {}
-    for path in tqdm(files, desc="reading", unit="file", disable=not progress or len(files) < 2):
-        file_rows, file_problems = _read_file(path, fields=fields)
-        problems += [{"path": p.path, "reason": p.reason} for p in file_problems]
-        for row in file_rows:
-            if row["report_id"] in seen:
-                reason = f"duplicate of {seen[row['report_id']]} (kept once)"
-                problems.append({"path": row["path"], "reason": reason})
-                continue
-            seen[row["report_id"]] = row["path"]
-            rows.append(row)
+    bar = tqdm(files, desc="reading", unit="file", disable=not progress or len(files) < 2)
+    for file_rows, file_problems in _each_file(bar, fields=fields):
+        rows += file_rows
+        problems += file_problems
     return ReadResult(schema.conform(rows, "reports"), schema.conform(problems, "problems"))
 
 
@@ -169,13 +162,29 @@ def read_batches(
     (True, True)
     """
     files, listed = _list_files(paths)
-    seen: dict[str, str] = {}
     rows: list[dict[str, Any]] = []
     problems: list[dict] = listed
     size = 0
+    for file_rows, file_problems in _each_file(files, fields=fields):
+        rows += file_rows
+        problems += file_problems
+        size += sum(len(row["body"]) + len(row.get("title") or "") for row in file_rows)
+        if size >= chars or len(rows) >= reports:
+            yield ReadResult(schema.conform(rows, "reports"), schema.conform(problems, "problems"))
+            rows, problems, size = [], [], 0
+    if rows or problems or not files:
+        yield ReadResult(schema.conform(rows, "reports"), schema.conform(problems, "problems"))
+
+
+def _each_file(
+    files: Iterable[Path], *, fields: Mapping[str, str] | None
+) -> Iterator[tuple[list[dict[str, Any]], list[dict]]]:
+    """Each file's report rows and problem rows, a report already read (same id) from an
+    earlier file listed as a duplicate instead of read twice."""
+    seen: dict[str, str] = {}
     for path in files:
         file_rows, file_problems = _read_file(path, fields=fields)
-        problems += [{"path": p.path, "reason": p.reason} for p in file_problems]
+        rows, problems = [], [{"path": p.path, "reason": p.reason} for p in file_problems]
         for row in file_rows:
             if row["report_id"] in seen:
                 reason = f"duplicate of {seen[row['report_id']]} (kept once)"
@@ -183,12 +192,7 @@ def read_batches(
                 continue
             seen[row["report_id"]] = row["path"]
             rows.append(row)
-            size += len(row["body"]) + len(row.get("title") or "")
-        if size >= chars or len(rows) >= reports:
-            yield ReadResult(schema.conform(rows, "reports"), schema.conform(problems, "problems"))
-            rows, problems, size = [], [], 0
-    if rows or problems or not files:
-        yield ReadResult(schema.conform(rows, "reports"), schema.conform(problems, "problems"))
+        yield rows, problems
 
 
 def _list_files(paths: str | Path | Iterable[str | Path]) -> tuple[list[Path], list[dict]]:
